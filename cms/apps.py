@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    """The site that hosts the apps: settings, URLs and site-only management commands."""
+
+    name = "cms"
+    verbose_name = "Kracht van Mokum"

@@ -1,0 +1,33 @@
+"""The one place the pages app reads its options: `settings.KVM_PAGES`, a dict, with these defaults."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEFAULTS: dict[str, Any] = {
+    # Public address used in links that leave the site (feeds, emails). Falls back to settings.BASE_URL.
+    "BASE_URL": None,
+    # How many versions the Atom feed lists.
+    "FEED_LENGTH": 50,
+    # The path of the seed text that `load_demo` builds the demo document from.
+    "DEMO_SOURCE": None,
+}
+
+
+def pages_setting(name: str) -> Any:
+    """Return one option of the pages app; unknown names are a configuration error, not a silent None."""
+    if name not in DEFAULTS:
+        raise ImproperlyConfigured(f"KVM_PAGES has no option {name!r}; known options: {', '.join(DEFAULTS)}.")
+    options = getattr(settings, "KVM_PAGES", {})
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured("KVM_PAGES must be a dict.")
+    value = options.get(name, DEFAULTS[name])
+    if name == "BASE_URL" and not value:
+        value = getattr(settings, "BASE_URL", "") or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+        if not value:
+            raise ImproperlyConfigured(
+                "Set BASE_URL (or KVM_PAGES['BASE_URL']) to the public address of the site."
+            )
+        value = value.rstrip("/")
+    return value

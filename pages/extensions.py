@@ -1,0 +1,51 @@
+"""Extension points through which other apps add to the document's pages without `pages` importing them.
+
+Each is a Wagtail hook name; register a function with `@hooks.register(NAME)` in your app's `wagtail_hooks.py`.
+
+- ``kvm_page_context``: ``fn(request, page, context) -> dict | None``. Called once per render of a document,
+  call or activity page; the dict is merged into the context. Compute everything a page needs in bulk here
+  (for example counts for every activity at once): the per-item hook below must not query the database.
+- ``kvm_page_sections``: ``fn(request, page, context) -> str | None``. Safe HTML appended to the page's main
+  content (forms, lists of supporters).
+- ``kvm_item_extras``: ``fn(item, context) -> str | None``. Safe HTML shown with a call or activity wherever it is
+  listed. Read only from ``context``.
+- ``kvm_version_audiences``: ``fn() -> iterable of (key, label)``. The audiences a new version can be sent to;
+  offered in the "publish new version" form and accepted by ``publish_version --notify``.
+"""
+
+from collections.abc import Iterable
+
+from django.utils.safestring import SafeString, mark_safe
+from wagtail import hooks
+
+PAGE_CONTEXT = "kvm_page_context"
+PAGE_SECTIONS = "kvm_page_sections"
+ITEM_EXTRAS = "kvm_item_extras"
+VERSION_AUDIENCES = "kvm_version_audiences"
+
+
+def extend_page_context(request, page, context: dict) -> dict:
+    for fn in hooks.get_hooks(PAGE_CONTEXT):
+        extra = fn(request, page, context)
+        if extra:
+            context.update(extra)
+    return context
+
+
+def _joined(parts: Iterable[str | None]) -> SafeString:
+    return mark_safe("".join(part for part in parts if part))  # noqa: S308 - each hook returns safe HTML
+
+
+def page_sections(request, page, context) -> SafeString:
+    return _joined(fn(request, page, context) for fn in hooks.get_hooks(PAGE_SECTIONS))
+
+
+def item_extras(item, context) -> SafeString:
+    return _joined(fn(item, context) for fn in hooks.get_hooks(ITEM_EXTRAS))
+
+
+def version_audience_choices() -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = []
+    for fn in hooks.get_hooks(VERSION_AUDIENCES):
+        choices.extend((str(key), str(label)) for key, label in fn())
+    return choices

@@ -1,0 +1,31 @@
+"""Read-only queries for the living document. Each returns in a fixed number of queries, whatever the size."""
+
+from collections import defaultdict
+
+from wagtail.models import Page
+
+from .models import ActivityPage, CallPage, DocumentPage, DocumentVersion
+
+
+def document_calls(*, document: Page):
+    return CallPage.objects.child_of(document).live().public().order_by("number", "path")
+
+
+def document_outline(*, document: DocumentPage) -> list[CallPage]:
+    """The document's live calls, each with `.activity_list` set: two queries for the whole document."""
+    calls = list(document_calls(document=document))
+    activities_by_parent: dict[str, list[ActivityPage]] = defaultdict(list)
+    activities = ActivityPage.objects.descendant_of(document).live().public().order_by("path")
+    for activity in activities:
+        activities_by_parent[activity.path[: -ActivityPage.steplen]].append(activity)
+    for call in calls:
+        call.activity_list = activities_by_parent.get(call.path, [])
+    return calls
+
+
+def call_activities(*, call: CallPage):
+    return ActivityPage.objects.child_of(call).live().public().order_by("path")
+
+
+def latest_version(*, document: DocumentPage) -> DocumentVersion | None:
+    return DocumentVersion.objects.filter(document=document).order_by("-number").first()

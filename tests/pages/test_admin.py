@@ -1,0 +1,48 @@
+"""Editors work on all three page types in the Wagtail admin, with Wagtail's revisions."""
+
+import pytest
+
+from pages.models import ActivityPage, CallPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_login_page_and_dashboard(client, admin_user):
+    assert client.get("/admin/login/").status_code == 200
+    response = client.post("/admin/login/", {"username": "beheer", "password": "geheim-wachtwoord-123"})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_editor_opens_each_page_type_and_its_revisions(client, admin_user, make_document):
+    document = make_document(calls=1, activities_per_call=1)
+    call = CallPage.objects.child_of(document).get()
+    activity = ActivityPage.objects.child_of(call).get()
+    client.force_login(admin_user)
+    for page in (document, call, activity):
+        assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+        assert client.get(f"/admin/pages/{page.pk}/history/").status_code == 200
+    assert client.get(f"/admin/pages/add/pages/activitypage/{call.pk}/").status_code == 200
+
+
+def test_editor_saves_a_draft_of_an_activity_through_the_admin(client, admin_user, make_document):
+    document = make_document(calls=1, activities_per_call=1)
+    activity = ActivityPage.objects.descendant_of(document).get()
+    client.force_login(admin_user)
+    data = {
+        "title": "Andere titel",
+        "slug": activity.slug,
+        "status": "running",
+        "description": '{"blocks":[{"key":"a","type":"unstyled","depth":0,"text":"Nieuw","inlineStyleRanges":[],"entityRanges":[]}],"entityMap":{}}',
+        "needs_people": "",
+        "needs_means": "",
+        "when_text": "",
+        "district": "",
+        "location": "",
+    }
+    response = client.post(f"/admin/pages/{activity.pk}/edit/", data)
+    assert response.status_code == 302, response.content[:2000]
+    activity.refresh_from_db()
+    assert activity.title == "Activiteit 1.1"  # still live as before
+    assert activity.has_unpublished_changes
+    assert activity.get_latest_revision_as_object().title == "Andere titel"
