@@ -7,12 +7,13 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import CallBodyBlock
+from .conf import pages_setting
 from .extensions import extend_page_context
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
@@ -53,13 +54,47 @@ class DocumentPage(RoutablePageMixin, Page):
         verbose_name = _("levend document")
         verbose_name_plural = _("levende documenten")
 
+    def path_on_site(self) -> str:
+        """The document's path on its site ("/" when it is the home page), independent of the request host."""
+        url_parts = self.get_url_parts()
+        return url_parts[2] if url_parts else self.url_path
+
+    def full_url_for(self, path: str = "") -> str:
+        """An absolute link to the document (or a route under it) with the public address, for emails."""
+        return pages_setting("BASE_URL") + self.path_on_site() + path.lstrip("/")
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import document_outline, latest_version
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = document_outline(document=self)
         context["latest_version"] = latest_version(document=self)
+        context["versions_url"] = self.get_url(request) + self.reverse_subpage("versions")
         return extend_page_context(request, self, context)
+
+    @path("versies/", name="versions")
+    def versions_view(self, request):
+        from .views import version_history
+
+        return version_history(request, self)
+
+    @path("versies/feed/", name="feed")
+    def feed_view(self, request):
+        from .views import version_feed
+
+        return version_feed(request, self)
+
+    @re_path(r"^versies/(?P<number>[0-9]{1,9})/$", name="version")
+    def version_view(self, request, number):
+        from .views import version_detail
+
+        return version_detail(request, self, number)
+
+    @re_path(r"^versies/(?P<first>[0-9]{1,9})\.\.\.(?P<second>[0-9]{1,9})/$", name="compare")
+    def compare_view(self, request, first, second):
+        from .views import version_compare
+
+        return version_compare(request, self, first, second)
 
 
 class CallPage(Page):
@@ -238,5 +273,15 @@ class DocumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.document.title} — versie {self.number}"
 
+    @property
+    def url(self) -> str:
+        """The permanent link to this version, relative to the site."""
+        return self.document.path_on_site() + self.document.reverse_subpage("version", args=[self.number])
+
+    @property
+    def full_url(self) -> str:
+        """The permanent link with the public address (BASE_URL), for emails and feeds."""
+        return pages_setting("BASE_URL") + self.url
+
     def get_absolute_url(self) -> str:
-        return f"{self.document.url}versies/{self.number}/"
+        return self.url
