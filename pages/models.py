@@ -273,6 +273,9 @@ class DocumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.document.title} — versie {self.number}"
 
+    def get_absolute_url(self) -> str:
+        return self.url
+
     @property
     def url(self) -> str:
         """The permanent link to this version, relative to the site."""
@@ -282,6 +285,3 @@ class DocumentVersion(models.Model):
     def full_url(self) -> str:
         """The permanent link with the public address (BASE_URL), for emails and feeds."""
         return pages_setting("BASE_URL") + self.url
-
-    def get_absolute_url(self) -> str:
-        return self.url

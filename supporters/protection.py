@@ -1,0 +1,66 @@
+"""Abuse protection shared by every public form (and the API): honeypot, minimum fill time, rate limits.
+
+Newsletter forms use it too: `newsletter` may read `supporters`.
+"""
+
+import time
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+from django_ratelimit.core import is_ratelimited
+
+from .conf import supporters_setting
+
+RATE_LIMITED_MESSAGE = _(
+    "U heeft dit formulier te vaak verstuurd. Probeer het over een uur opnieuw, of mail ons als dat niet lukt."
+)
+
+
+class ProtectedForm(forms.Form):
+    """A public form with a honeypot field and a signed 'shown at' stamp.
+
+    `is_probably_bot()` is true when the honeypot is filled in or the form came back too fast; callers then
+    answer exactly as on success and store nothing, so a bot learns nothing.
+    """
+
+    website = forms.CharField(
+        required=False,
+        label=_("Laat dit veld leeg"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    shown_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["shown_at"] = signing.dumps(time.time(), salt="kvm.form-shown-at")
+
+    def is_probably_bot(self) -> bool:
+        if self.cleaned_data.get("website"):
+            return True
+        try:
+            shown_at = float(signing.loads(self.cleaned_data.get("shown_at") or "", salt="kvm.form-shown-at"))
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        return time.time() - shown_at < supporters_setting("MIN_FILL_SECONDS")
+
+
+def _email_key(email: str):
+    return lambda group, request: (email or "").strip().lower()
+
+
+def rate_limited(request, *, group: str, email: str | None = None) -> bool:
+    """Count this submission against the per-IP limit and, when given, the per-email limit."""
+    limited = is_ratelimited(
+        request, group=group, key="ip", rate=supporters_setting("RATE_PER_IP"), increment=True
+    )
+    if email:
+        limited |= is_ratelimited(
+            request,
+            group=f"{group}:email",
+            key=_email_key(email),
+            rate=supporters_setting("RATE_PER_EMAIL"),
+            increment=True,
+        )
+    return limited
