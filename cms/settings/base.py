@@ -179,6 +179,12 @@ ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
 }
 
+# Newsletter options (see newsletter/conf.py for all of them and their defaults).
+KVM_NEWSLETTER = {
+    # Recipients per second handed to the provider for one mailing; empty or 0: no limit.
+    "MAX_PER_SECOND": float(os.environ.get("NEWSLETTER_MAX_PER_SECOND") or 0) or None,
+}
+
 WAGTAIL_SITE_NAME = "Kracht van Mokum"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
