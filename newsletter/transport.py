@@ -138,11 +138,15 @@ def classify_error(error: BaseException) -> Outcome:
     return Outcome.UNKNOWN
 
 
-def _error_text(error: BaseException) -> str:
+def _error_text(error: BaseException, message=None) -> str:
+    """The error as the editor should read it, with the provider's own answer where there was one."""
     text = f"{type(error).__name__}: {error}"
     status = getattr(error, "status_code", None)
     if status and str(status) not in text:
         text = f"HTTP {status} — {text}"
+    response = getattr(getattr(message, "anymail_status", None), "esp_response", None)
+    if response is not None and getattr(response, "text", "") and response.text[:100] not in text:
+        text = f"{text} — {response.text}"
     return text[:2000]
 
 
@@ -198,7 +202,7 @@ class Transport:
         try:
             self.connection.send_messages([message])
         except Exception as error:
-            outcome, text = classify_error(error), _error_text(error)
+            outcome, text = classify_error(error), _error_text(error, message)
             statuses = getattr(getattr(message, "anymail_status", None), "recipients", {}) or {}
             results = []
             for r in batch.recipients:
@@ -253,7 +257,9 @@ class Transport:
         try:
             self.connection.send_messages([message])
         except Exception as error:
-            return RecipientResult(recipient.delivery_id, classify_error(error), error=_error_text(error))
+            return RecipientResult(
+                recipient.delivery_id, classify_error(error), error=_error_text(error, message)
+            )
         status = getattr(message, "anymail_status", None)
         if status is not None and status.recipients:
             one = status.recipients.get(recipient.email)
