@@ -231,10 +231,15 @@ def recover_stale(*, mailing_id: int | None = None) -> int:
     )
 
 
-def next_retry_at(*, mailing_id: int) -> dt.datetime | None:
-    return Delivery.objects.filter(mailing_id=mailing_id, status=DeliveryStatus.PENDING).aggregate(
-        at=Min("next_attempt_at")
-    )["at"]
+def next_wakeup_at(*, mailing_id: int) -> dt.datetime | None:
+    """When someone should look at this mailing again: the first backed-off row falls due, or the first lease
+    held by another sender ends (if that sender died, its rows are then recovered)."""
+    open_rows = Delivery.objects.filter(
+        mailing_id=mailing_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+    )
+    times = open_rows.aggregate(retry=Min("next_attempt_at"), lease=Min("claimed_until"))
+    due = [at for at in times.values() if at is not None]
+    return min(due) if due else None
 
 
 def is_open(*, mailing_id: int) -> bool:

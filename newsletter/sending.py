@@ -277,8 +277,8 @@ def mailing_send(*, mailing_id: int) -> SendReport:
 
 
 def _schedule_retry(mailing_id: int) -> None:
-    """Come back when the earliest backed-off row is due (rows held by a live sender need nothing)."""
-    at = ledger.next_retry_at(mailing_id=mailing_id)
+    """Come back when the earliest backed-off row is due, or another sender's lease ends."""
+    at = ledger.next_wakeup_at(mailing_id=mailing_id)
     if at is None or at <= timezone.now():
         return
     name = f"newsletter-retry-{mailing_id}"
