@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Min, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,25 @@ class Claim:
 
 def _lease_end(now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(seconds=newsletter_setting("CLAIM_LEASE_SECONDS"))
+
+
+def add_recipients(*, mailing_id: int, rows: QuerySet) -> int:
+    """Write the frozen recipients in one INSERT … SELECT: no rows through Python, memory flat at any size.
+
+    `rows` is `selectors.mailing_recipients(...)`; an address already in the ledger is skipped (ON CONFLICT).
+    """
+    select, params = rows.query.sql_with_params()
+    table = Delivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (mailing_id, subscriber_id, email, name, audience_id, since_number, "  # noqa: S608
+            "status, attempts, provider_message_id, last_error, updated_at) "
+            'SELECT %s, r."pk", r."email", r."name", r."audience_id", r."since_number", %s, 0, \'\', \'\', %s '
+            # "WHERE 1 = 1": SQLite would otherwise read ON CONFLICT as a join condition.
+            f"FROM ({select}) AS r WHERE 1 = 1 ON CONFLICT DO NOTHING",
+            [mailing_id, DeliveryStatus.PENDING, timezone.now(), *params],
+        )
+        return cursor.rowcount
 
 
 def heartbeat(*, mailing_id: int) -> bool:
@@ -130,25 +149,28 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, newsletter_setting("RETRY_BACKOFF_MAX_SECONDS")))
 
 
-def _set_message_ids(pairs: list[tuple[int, str]]) -> None:
-    if not pairs:
-        return
-    distinct = {message_id for _id, message_id in pairs}
-    if len(distinct) == 1:
-        Delivery.objects.filter(id__in=[pk for pk, _mid in pairs]).update(provider_message_id=distinct.pop())
-    elif connection.vendor == "postgresql":
+def _record_sent(*, batch: uuid.UUID, sent: list[RecipientResult], now: dt.datetime) -> None:
+    """Sent rows get their status and each its own provider message id: one statement on PostgreSQL."""
+    ids = [r.delivery_id for r in sent]
+    ours = [DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {Delivery._meta.db_table} AS d SET provider_message_id = v.message_id "  # noqa: S608
-                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, message_id) WHERE d.id = v.id",
-                [[pk for pk, _mid in pairs], [mid[:255] for _pk, mid in pairs]],
+                f"UPDATE {Delivery._meta.db_table} AS d SET status = %s, sent_at = %s, updated_at = %s, "  # noqa: S608
+                "claimed_until = NULL, last_error = '', provider_message_id = v.message_id "
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, message_id) "
+                "WHERE d.id = v.id AND d.batch = %s AND d.status = ANY(%s)",
+                [DeliveryStatus.SENT, now, now, ids, [r.message_id[:255] for r in sent], batch, ours],
             )
-    else:
-        Delivery.objects.bulk_update(
-            [Delivery(id=pk, provider_message_id=mid[:255]) for pk, mid in pairs],
-            ["provider_message_id"],
-            batch_size=500,
-        )
+        return
+    Delivery.objects.filter(batch=batch, status__in=ours, id__in=ids).update(
+        status=DeliveryStatus.SENT, sent_at=now, claimed_until=None, last_error="", updated_at=now
+    )
+    Delivery.objects.bulk_update(
+        [Delivery(id=r.delivery_id, provider_message_id=r.message_id[:255]) for r in sent],
+        ["provider_message_id"],
+        batch_size=500,
+    )
 
 
 def record(*, batch: uuid.UUID, results: list[RecipientResult]) -> None:
@@ -159,12 +181,8 @@ def record(*, batch: uuid.UUID, results: list[RecipientResult]) -> None:
         by_outcome[result.outcome].append(result)
     mine = Delivery.objects.filter(batch=batch, status__in=[DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN])
     with transaction.atomic():
-        sent = by_outcome[Outcome.SENT]
-        if sent:
-            mine.filter(id__in=[r.delivery_id for r in sent]).update(
-                status=DeliveryStatus.SENT, sent_at=now, claimed_until=None, last_error="", updated_at=now
-            )
-            _set_message_ids([(r.delivery_id, r.message_id) for r in sent if r.message_id])
+        if by_outcome[Outcome.SENT]:
+            _record_sent(batch=batch, sent=by_outcome[Outcome.SENT], now=now)
         unknown = by_outcome[Outcome.UNKNOWN]
         if unknown:
             mine.filter(id__in=[r.delivery_id for r in unknown]).update(

@@ -217,7 +217,8 @@ class Delivery(models.Model):
     before this one (None: first time), fixed when the recipients are frozen.
     """
 
-    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
+    # Indexed by the unique constraint and the claim index (both start with it): no index of its own.
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
     )
@@ -254,7 +255,6 @@ class Delivery(models.Model):
             ),
             models.Index(fields=["email", "status"], name="newsletter_delivery_email"),
             models.Index(fields=["provider_message_id"], name="newsletter_delivery_msgid"),
-            models.Index(fields=["batch"], name="newsletter_delivery_batch"),
         ]
 
     def __str__(self) -> str:

@@ -53,19 +53,28 @@ def recipients(*, audience_ids: list[int], is_major: bool) -> QuerySet:
     )
 
 
-def last_received_numbers(*, document_id: int, before: int, emails: list[str]) -> dict[str, int]:
-    """For each address, the number of the last version of this document it was sent before version `before`."""
-    rows = (
+def last_received(*, document_id: int, before: int) -> Subquery:
+    """For the address of the outer query (OuterRef "email"): the number of the last version of this document
+    it was sent before version `before`, or NULL."""
+    return Subquery(
         Delivery.objects.filter(
-            email__in=emails,
+            email=OuterRef("email"),
             status=DeliveryStatus.SENT,
             mailing__version__document_id=document_id,
             mailing__version__number__lt=before,
         )
+        .order_by()
         .values("email")
         .annotate(number=Max("mailing__version__number"))
+        .values("number")[:1]
     )
-    return {row["email"]: row["number"] for row in rows}
+
+
+def mailing_recipients(*, audience_ids: list[int], version: DocumentVersion) -> QuerySet:
+    """`recipients` with `since_number`: the rows a mailing of `version` freezes into its ledger."""
+    return recipients(audience_ids=audience_ids, is_major=version.is_major).annotate(
+        since_number=last_received(document_id=version.document_id, before=version.number)
+    )
 
 
 def versions_between(*, version: DocumentVersion, since_number: int | None) -> list[DocumentVersion]:

@@ -23,24 +23,17 @@ from pages.versioning import compute_changes, take_snapshot
 from . import ledger
 from .conf import newsletter_setting
 from .links import LinkBuilder, recipient_token
-from .models import Audience, Delivery, Mailing, MailingStatus
+from .models import Audience, Mailing, MailingStatus
 from .render import MailTemplate, RecipientContext, RenderedEmail, personalise, render_variant
-from .selectors import last_received_numbers, recipients, still_wanted, versions_between
+from .selectors import mailing_recipients, still_wanted, versions_between
 from .transport import Outcome, OutgoingBatch, OutgoingRecipient, Transport, send_email
 
 logger = logging.getLogger(__name__)
 
-FREEZE_CHUNK = 2000
 SEND_TASK = "newsletter.tasks.send_mailing"
 
 
 # -- creating and freezing --
-
-
-def _chunks(rows: Iterable, size: int):
-    iterator = iter(rows)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def mailing_create(*, version: DocumentVersion, audience_keys: Iterable[str]) -> Mailing | None:
@@ -57,37 +50,17 @@ def mailing_create(*, version: DocumentVersion, audience_keys: Iterable[str]) ->
 def mailing_freeze(*, mailing_id: int) -> int:
     """Fix the recipients: one Delivery per address, with the template audience and last version received.
 
-    One transaction: a worker killed halfway leaves nothing behind, and the task runs again.
+    One transaction (one INSERT … SELECT): a worker killed halfway leaves nothing behind; the task runs again.
     """
     with transaction.atomic():
         mailing = Mailing.objects.select_for_update().select_related("version").get(pk=mailing_id)
         if mailing.frozen_at is not None or mailing.status != MailingStatus.QUEUED:
             return mailing.recipient_count
-        version = mailing.version
-        rows = recipients(
-            audience_ids=list(mailing.audiences.values_list("pk", flat=True)), is_major=version.is_major
-        ).iterator(chunk_size=FREEZE_CHUNK)
-        total = 0
-        for chunk in _chunks(rows, FREEZE_CHUNK):
-            since = last_received_numbers(
-                document_id=version.document_id, before=version.number, emails=[row["email"] for row in chunk]
-            )
-            Delivery.objects.bulk_create(
-                [
-                    Delivery(
-                        mailing=mailing,
-                        subscriber_id=row["pk"],
-                        email=row["email"],
-                        name=row["name"],
-                        audience_id=row["audience_id"],
-                        since_number=since.get(row["email"]),
-                    )
-                    for row in chunk
-                ],
-                batch_size=FREEZE_CHUNK,
-                ignore_conflicts=True,
-            )
-            total += len(chunk)
+        rows = mailing_recipients(
+            audience_ids=list(mailing.audiences.values_list("pk", flat=True)), version=mailing.version
+        )
+        ledger.add_recipients(mailing_id=mailing.pk, rows=rows)
+        total = mailing.deliveries.count()
         mailing.recipient_count = total
         mailing.frozen_at = timezone.now()
         mailing.status = MailingStatus.SENDING
