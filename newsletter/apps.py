@@ -16,7 +16,7 @@ class NewsletterConfig(AppConfig):
         from pages.signals import version_published
         from supporters.signals import collect_personal_data, contacts_imported, erase_personal_data
 
-        from . import receivers
+        from . import checks, receivers  # noqa: F401 - checks register themselves
 
         version_published.connect(receivers.on_version_published, dispatch_uid="newsletter.version_published")
         contacts_imported.connect(receivers.on_contacts_imported, dispatch_uid="newsletter.contacts_imported")

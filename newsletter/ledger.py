@@ -83,7 +83,7 @@ def heartbeat(*, mailing_id: int) -> bool:
     )
 
 
-def claimable(*, mailing_id: int, now: dt.datetime):
+def claimable(*, mailing_id: int, now: dt.datetime) -> QuerySet:
     return Delivery.objects.filter(mailing_id=mailing_id, status=DeliveryStatus.PENDING).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),

@@ -55,11 +55,15 @@ class Audience(models.Model):
 
 
 class Frequency(models.TextChoices):
+    """How often a subscriber wants the newsletter."""
+
     EVERY = "every", _("elke nieuwe versie")
     MAJOR = "major", _("alleen belangrijke versies")
 
 
 class SubscriberSource(models.TextChoices):
+    """Where a subscriber came from (and so on which basis we may write to them)."""
+
     FORM = "form", _("aanmeldformulier")
     IMPORT = "import", _("import partnernetwerk")
     ADMIN = "admin", _("beheer")
@@ -137,6 +141,8 @@ class Subscription(models.Model):
 
 
 class SuppressionReason(models.TextChoices):
+    """Why an address is suppressed."""
+
     BOUNCED = "bounced", _("onbestelbaar")
     REJECTED = "rejected", _("geweigerd door de provider")
     COMPLAINED = "complained", _("als spam gemeld")
@@ -167,6 +173,8 @@ class Suppression(models.Model):
 
 
 class MailingStatus(models.TextChoices):
+    """Where a mailing is in its life: queued, sending, paused, cancelled or done."""
+
     QUEUED = "queued", _("in de wachtrij")
     SENDING = "sending", _("wordt verzonden")
     PAUSED = "paused", _("gepauzeerd")
@@ -201,6 +209,8 @@ class Mailing(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
+    """The ledger's explicit statuses of one recipient of one mailing."""
+
     PENDING = "pending", _("wacht")
     SENDING = "sending", _("wordt overgedragen")
     SENT = "sent", _("verzonden")

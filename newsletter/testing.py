@@ -60,6 +60,8 @@ class ProviderStandIn:
         stand_in = self
 
         class Handler(_Handler):
+            """The request handler bound to this stand-in."""
+
             provider = stand_in
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

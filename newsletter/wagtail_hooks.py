@@ -2,6 +2,7 @@
 admin URLs, permissions, and the extension hooks the pages app declares (audiences, subscribe form)."""
 
 from django.contrib.auth.models import Permission
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -135,12 +136,12 @@ modeladmin_register(NewsletterGroup)
 
 
 @hooks.register("register_admin_urls")
-def register_newsletter_admin_urls():
+def register_newsletter_admin_urls() -> list:
     return [path("nieuwsbrief/", include(admin_urls, namespace="newsletter_admin"))]
 
 
 @hooks.register("register_permissions")
-def register_mailing_permissions():
+def register_mailing_permissions() -> QuerySet:
     return Permission.objects.filter(
         content_type__app_label="newsletter",
         codename__in=["view_mailing", "change_mailing", "send_test_email"],
@@ -148,12 +149,12 @@ def register_mailing_permissions():
 
 
 @hooks.register(VERSION_AUDIENCES)
-def version_audiences():
+def version_audiences() -> list[tuple[str, str]]:
     return list(Audience.objects.values_list("key", "name"))
 
 
 @hooks.register(PAGE_SECTIONS)
-def subscribe_section(request, page, context):
+def subscribe_section(request, page, context) -> str | None:
     """The subscribe form at the end of the document (no query: it offers the residents list only)."""
     if not isinstance(page, DocumentPage):
         return None

@@ -153,3 +153,21 @@ def test_unknown_events_never_error(client, sent):
         assert post(client, payload).status_code == 200
     assert not Suppression.objects.exists()
     assert {row.status for row in Delivery.objects.all()} == {DeliveryStatus.SENT}
+
+
+def test_a_malformed_body_is_a_bad_request_not_a_server_error(client, sent):
+    headers = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(SECRET.encode()).decode()}
+    for body in (b"{not json", b"[1, 2", b"\xff\xfe"):
+        response = client.post(URL, body, content_type="application/json", **headers)
+        assert response.status_code == 400
+    assert not TrackingEvent.objects.exists()
+
+
+def test_deploy_check_warns_without_a_webhook_secret(settings):
+    from newsletter.checks import webhook_secret_check
+
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "x"}
+    assert [warning.id for warning in webhook_secret_check(None)] == ["newsletter.W001"]
+    settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "x", "WEBHOOK_SECRET": "a:b"}
+    assert webhook_secret_check(None) == []
