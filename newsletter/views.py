@@ -143,10 +143,12 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     """RFC 8058 one-click: a POST with `List-Unsubscribe=One-Click` unsubscribes at once, without cookies (the
     signed token is the authorisation, hence no CSRF check). A GET only shows a page with that same button.
     """
-    found = _link(token)
-    if found is None:
+    try:
+        link = read_recipient_token(token)
+    except InvalidToken:
         return _invalid_link(request)
-    link, _subscriber = found
+    if subscriber_for_link(link) is None:  # a genuine link of someone no longer here: nothing left to stop
+        return _page(request, "unsubscribed.html", {"everything": True})
     if request.method != "POST":
         return _page(request, "unsubscribe.html", {"token": token, "audience_key": link.audience_key})
     if request.POST.get("List-Unsubscribe") != "One-Click":

@@ -158,3 +158,10 @@ def test_editors_without_newsletter_rights_are_kept_out(client, make_editor, sen
         assert response.status_code == 302 and response["Location"] == "/admin/"
     sent_mailing.refresh_from_db()
     assert sent_mailing.status == MailingStatus.DONE
+
+
+def test_the_admin_menu_has_the_newsletter(client, admin_user):
+    client.force_login(admin_user)
+    dashboard = client.get("/admin/").content.decode()
+    for url in ("/admin/nieuwsbrief/", "/admin/nieuwsbrief/voorbeeld/", "/admin/newsletter/audience/"):
+        assert url in dashboard

@@ -316,3 +316,21 @@ def test_a_dead_senders_batches_become_uncertain_or_are_taken_over(provider, fro
     assert {row.email for row in claimed_only.rows} <= sent
     assert not sent & {row.email for row in handing_over.rows}
     assert not provider.duplicates()
+
+
+def test_a_flaky_provider_still_gets_everyone_at_most_once(settings, provider, frozen_mailing):
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 20, "RETRY_BACKOFF_SECONDS": 0, "MAX_ATTEMPTS": 5}
+    settings.ANYMAIL = {**settings.ANYMAIL, "REQUESTS_TIMEOUT": 0.3}
+    provider.hang_seconds, provider.error_rate, provider.timeout_rate = 0.5, 0.2, 0.05
+    provider.random.seed(8)
+    mailing = frozen_mailing(300)
+    mailing_send(mailing_id=mailing.pk)
+    counts = statuses(mailing)
+    assert set(counts) <= {DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN, DeliveryStatus.FAILED}
+    assert sum(counts.values()) == 300
+    assert not provider.duplicates()
+    rows = dict(mailing.deliveries.values_list("email", "status"))
+    assert {email for email, status in rows.items() if status == DeliveryStatus.SENT} <= set(provider.received)
+    assert set(rows) - set(provider.received) <= {e for e, s in rows.items() if s != DeliveryStatus.SENT}
+    assert all(row.last_error for row in mailing.deliveries.exclude(status=DeliveryStatus.SENT))
+    assert any(call["fault"] == "error" for call in provider.calls)

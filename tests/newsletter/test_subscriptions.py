@@ -256,3 +256,13 @@ def test_a_lost_preference_link_can_be_asked_for_with_the_same_answer_for_anyone
         r"https://kvm\.example\.org(/nieuwsbrief/voorkeuren/[^/\s]+/)", mail.outbox[0].body
     ).group(1)
     assert client.get(link).status_code == 200
+
+
+def test_one_click_for_an_erased_subscriber_still_answers_200(make_subscriber):
+    subscriber = make_subscriber()
+    url = unsubscribe_url(subscriber)
+    subscriber.delete()
+    response = Client().post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
