@@ -330,7 +330,9 @@ def test_a_flaky_provider_still_gets_everyone_at_most_once(settings, provider, f
     assert sum(counts.values()) == 300
     assert not provider.duplicates()
     rows = dict(mailing.deliveries.values_list("email", "status"))
-    assert {email for email, status in rows.items() if status == DeliveryStatus.SENT} <= set(provider.received)
+    assert {email for email, status in rows.items() if status == DeliveryStatus.SENT} <= set(
+        provider.received
+    )
     assert set(rows) - set(provider.received) <= {e for e, s in rows.items() if s != DeliveryStatus.SENT}
     assert all(row.last_error for row in mailing.deliveries.exclude(status=DeliveryStatus.SENT))
     assert any(call["fault"] == "error" for call in provider.calls)
