@@ -22,3 +22,5 @@ urlpatterns += [
     path("", include("pages.urls")),
     path("", include(wagtail_urls)),
 ]
+
+handler404 = "pages.views.page_not_found"

@@ -1,8 +1,9 @@
 """Public views of a document's versions: history, permanent version, comparison and Atom feed."""
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .conf import pages_setting
 from .models import DocumentPage, DocumentVersion
+from .selectors import removed_activity
 from .versioning import STATUS_LABELS, compute_changes, snapshot_text, word_diff_html
 
 
@@ -114,7 +116,7 @@ class VersionFeed(Feed):
         }
 
     def item_description(self, version):
-        return linebreaks(version.note)
+        return linebreaks(version.note, autoescape=True)
 
     def item_link(self, version):
         return version.full_url
@@ -135,3 +137,18 @@ def version_feed(request, document: DocumentPage):
     if not document.live:
         raise Http404
     return VersionFeed()(request, document=document)
+
+
+def page_not_found(request, exception=None):
+    """404 handler: a removed activity's old address shows where it went; anything else the plain 404 page.
+
+    Wire it in the site's URLconf: ``handler404 = "pages.views.page_not_found"``.
+    """
+    marker = removed_activity(path=request.path)
+    if marker is not None:
+        response = TemplateResponse(
+            request, "pages/removed_activity.html", {**marker, "page": marker["document"]}
+        )
+        response.status_code = 410
+        return response
+    return HttpResponseNotFound(loader.render_to_string("404.html", {"request_path": request.path}, request))
