@@ -22,7 +22,7 @@ run: deps
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py ensure_admin
 	@echo "Site: http://127.0.0.1:$(PORT)/   Beheer: http://127.0.0.1:$(PORT)/admin/   (Ctrl-C stopt alles)"
-	@bash -c 'set -m; $(PY) manage.py qcluster & qpid=$$!; trap "kill -TERM $$qpid 2>/dev/null; wait $$qpid 2>/dev/null" EXIT; $(PY) manage.py runserver 127.0.0.1:$(PORT)'
+	@bash -c '$(PY) manage.py qcluster & qpid=$$!; trap "kill -TERM $$qpid 2>/dev/null; wait $$qpid 2>/dev/null" EXIT; trap "exit 130" INT TERM; $(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 test: deps
 	$(PY) -m ruff check .
