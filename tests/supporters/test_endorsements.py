@@ -113,8 +113,9 @@ def test_honeypot_and_too_fast_store_nothing_and_look_like_success(post, small_d
     Endorsement.objects.all().delete()
     mail.outbox.clear()
     filled = post(url, endorse_data(website="http://spam.example"))
-    from django.core import signing
     import time
+
+    from django.core import signing
 
     fast = post(url, endorse_data(shown_at=signing.dumps(time.time(), salt="kvm.form-shown-at")))
     assert filled.status_code == fast.status_code == 200
@@ -189,11 +190,19 @@ def _endorse_and_confirm(client, post, page, **data):
     assert client.post(last_link()).status_code == 200
 
 
-def test_public_list_shows_only_confirmed_people_as_they_chose_and_never_an_email(client, post, small_document):
+def test_public_list_shows_only_confirmed_people_as_they_chose_and_never_an_email(
+    client, post, small_document
+):
     document, _call, _activity = small_document
-    _endorse_and_confirm(client, post, document, name="Anna de Boer", email="anna@example.org", visibility="name")
-    _endorse_and_confirm(client, post, document, name="Bram van Dijk", email="bram@example.org", visibility="initials")
-    _endorse_and_confirm(client, post, document, name="Carla Geheim", email="carla@example.org", visibility="count")
+    _endorse_and_confirm(
+        client, post, document, name="Anna de Boer", email="anna@example.org", visibility="name"
+    )
+    _endorse_and_confirm(
+        client, post, document, name="Bram van Dijk", email="bram@example.org", visibility="initials"
+    )
+    _endorse_and_confirm(
+        client, post, document, name="Carla Geheim", email="carla@example.org", visibility="count"
+    )
     post(f"/steun/{document.pk}/steunen/", endorse_data(name="Daan Onbevestigd", email="daan@example.org"))
 
     page = client.get(document.url).content.decode()
@@ -223,13 +232,25 @@ def test_organisation_endorses_when_confirmed_by_its_contact(client, post, small
     buurt = Organisation.objects.create(name="Buurtcentrum Oost", kind="civil_society")
     Contact.objects.create(name="Els", email="els@buurt.example", organisation=buurt)
     _endorse_and_confirm(
-        client, post, activity, name="Els", email="ELS@buurt.example", organisation_name="buurtcentrum oost",
-        on_behalf="on", visibility="count",
+        client,
+        post,
+        activity,
+        name="Els",
+        email="ELS@buurt.example",
+        organisation_name="buurtcentrum oost",
+        on_behalf="on",
+        visibility="count",
     )
     # Someone who is not its contact cannot endorse on an organisation's behalf.
     _endorse_and_confirm(
-        client, post, document, name="Nep", email="nep@example.org", organisation_name="Stichting Nep",
-        on_behalf="on", visibility="count",
+        client,
+        post,
+        document,
+        name="Nep",
+        email="nep@example.org",
+        organisation_name="Stichting Nep",
+        on_behalf="on",
+        visibility="count",
     )
     Organisation.objects.create(name="Stichting Nep")
     html = soup(client.get(document.url))

@@ -13,7 +13,9 @@ from .conftest import last_link, reaction_data
 pytestmark = pytest.mark.django_db
 
 
-def test_reaction_waits_for_confirmation_and_moderation_before_it_is_public(client, post, admin_user, small_document):
+def test_reaction_waits_for_confirmation_and_moderation_before_it_is_public(
+    client, post, admin_user, small_document
+):
     _document, call, _activity = small_document
     text = "Mooi initiatief <b>echt</b>"
     post(f"/steun/{call.pk}/reageren/", reaction_data(text=text))
@@ -50,7 +52,9 @@ def test_unconfirmed_reaction_cannot_be_approved(client, post, admin_user, small
 
 def test_document_reactions_page_lists_approved_reactions(client, post, small_document):
     document, _call, _activity = small_document
-    post(f"/steun/{document.pk}/reageren/", reaction_data(text="Over het hele document", visibility="initials"))
+    post(
+        f"/steun/{document.pk}/reageren/", reaction_data(text="Over het hele document", visibility="initials")
+    )
     client.post(last_link())
     url = f"/steun/{document.pk}/reacties/"
     assert "Over het hele document" not in client.get(url).content.decode()
@@ -67,7 +71,9 @@ def test_inbox_filters_by_target_status_and_kind(client, post, admin_user, small
     client.force_login(admin_user)
 
     def listed(query):
-        return BeautifulSoup(client.get(f"/admin/supporters/reaction/?{query}").content, "html.parser").get_text()
+        return BeautifulSoup(
+            client.get(f"/admin/supporters/reaction/?{query}").content, "html.parser"
+        ).get_text()
 
     assert "Reactie op document" in listed(f"pagina={document.pk}")
     assert "Suggestie bij call" not in listed(f"pagina={document.pk}")
@@ -122,7 +128,9 @@ def test_suggestion_becomes_draft_activity_then_version_then_one_email(
     assert len(mail.outbox) == 1  # one email, not one per version
 
 
-def test_editor_links_a_reaction_to_an_existing_activity(client, post, admin_user, small_document, django_capture_on_commit_callbacks):
+def test_editor_links_a_reaction_to_an_existing_activity(
+    client, post, admin_user, small_document, django_capture_on_commit_callbacks
+):
     document, _call, activity = small_document
     post(f"/steun/{activity.pk}/reageren/", reaction_data(text="Dit bedoelde ik al"))
     client.post(last_link())

@@ -57,6 +57,8 @@ def test_beyond_capacity_sign_ups_go_on_the_waiting_list_and_move_up(client, pos
 
     from supporters.services.submissions import ChangeAnswer, change_answer_apply
 
-    change_answer_apply(answers=[ChangeAnswer(submission=SignUp.objects.get(email="een@example.org"), action="withdraw")])
+    change_answer_apply(
+        answers=[ChangeAnswer(submission=SignUp.objects.get(email="een@example.org"), action="withdraw")]
+    )
     assert not SignUp.objects.get(email="twee@example.org").waitlisted
     assert places(client, activity)["helper"] == 1

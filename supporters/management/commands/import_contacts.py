@@ -30,7 +30,9 @@ class Command(BaseCommand):
             with open(file, "rb") as source:
                 report = contacts_import(rows=read_contact_rows(source), audience=audience)
         except OSError as error:
-            raise CommandError(_("Kan %(file)s niet lezen: %(error)s") % {"file": file, "error": error}) from error
+            raise CommandError(
+                _("Kan %(file)s niet lezen: %(error)s") % {"file": file, "error": error}
+            ) from error
         except HeaderError as error:
             raise CommandError(str(error)) from error
         except UnicodeDecodeError as error:
