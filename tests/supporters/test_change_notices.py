@@ -8,7 +8,7 @@ from pages.actions import PublishVersionAction
 from pages.models import ActivityPage, ActivityStatus
 from supporters.models import ChangeNotice, Endorsement, SignUp
 
-from .conftest import endorse_data, last_link, signup_data
+from .conftest import endorse_data, last_link, link_in, signup_data
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +106,7 @@ def test_keep_move_or_withdraw_through_the_signed_link(client, supported, publis
     _republish(activity, status=ActivityStatus.DROPPED)
     publish(document)
     jan_mail = next(m for m in mail.outbox if m.to == ["jan@example.org"])
-    link = last_link_of(jan_mail)
+    link = link_in(jan_mail)
 
     page = client.get(link)
     assert page.status_code == 200
@@ -133,9 +133,3 @@ def test_keep_move_or_withdraw_through_the_signed_link(client, supported, publis
 
     tampered = link[:-3] + "xyz/"
     assert client.get(tampered).status_code == 400
-
-
-def last_link_of(message) -> str:
-    from .conftest import link_in
-
-    return link_in(message)

@@ -1,13 +1,15 @@
 """Endorsing a document, call or activity: double opt-in, one per address, no enumeration, abuse protection."""
 
+import time
+
 import pytest
 from bs4 import BeautifulSoup
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 
 from supporters.models import Consent, Contact, Endorsement, Organisation
 
-from .conftest import endorse_data, last_link
+from .conftest import endorse_data, last_link, link_in
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +77,7 @@ def test_resubmission_never_duplicates_and_answers_the_same(client, post, small_
     assert Endorsement.objects.get().name == "Jan J."  # still unconfirmed, so the latest details count
     assert len(mail.outbox) == 2
     # Only the latest link confirms (it confirms what the person last sent).
-    assert client.post(link_from(mail.outbox[0])).status_code == 400
+    assert client.post(link_in(mail.outbox[0])).status_code == 400
     assert client.post(last_link()).status_code == 200
     assert count_on(client, document) == 1
 
@@ -87,12 +89,6 @@ def test_resubmission_never_duplicates_and_answers_the_same(client, post, small_
     # Same response for a new, a pending and a confirmed address (no enumeration).
     unknown = post(url, endorse_data(email="nieuw@example.org"))
     assert first.content == second.content == third.content == unknown.content
-
-
-def link_from(message) -> str:
-    from .conftest import link_in
-
-    return link_in(message)
 
 
 def test_consent_is_recorded_with_wording_time_and_page(post, small_document):
@@ -113,10 +109,6 @@ def test_honeypot_and_too_fast_store_nothing_and_look_like_success(post, small_d
     Endorsement.objects.all().delete()
     mail.outbox.clear()
     filled = post(url, endorse_data(website="http://spam.example"))
-    import time
-
-    from django.core import signing
-
     fast = post(url, endorse_data(shown_at=signing.dumps(time.time(), salt="kvm.form-shown-at")))
     assert filled.status_code == fast.status_code == 200
     assert filled.content == fast.content == normal.content
