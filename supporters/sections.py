@@ -22,7 +22,7 @@ SIGNUPS = "kvm_signup_counts"
 
 
 def page_context(request, page, context: dict) -> dict | None:
-    """Endorsement counts for the page and every call/activity on it (one query), plus the page's own lists."""
+    """Endorsement counts for the page and every call/activity on it, and its public lists: one or two queries."""
     if not isinstance(page, DocumentPage | CallPage | ActivityPage):
         return None
     ids = [page.pk]
@@ -32,10 +32,11 @@ def page_context(request, page, context: dict) -> dict | None:
             ids.extend(activity.pk for activity in getattr(call, "activity_list", []))
     elif isinstance(page, CallPage):
         ids.extend(activity.pk for activity in context.get("activities", []))
-    extra: dict = {COUNTS: selectors.endorsement_counts(target_ids=ids)}
+    extra: dict = {}
     if isinstance(page, DocumentPage):
-        extra[PUBLIC] = selectors.public_endorsements(document_id=page.pk, page_ids=ids)
+        extra[COUNTS], extra[PUBLIC] = selectors.document_endorsements(document_id=page.pk, page_ids=ids)
     else:
+        extra[COUNTS] = selectors.endorsement_counts(target_ids=ids)
         extra[REACTIONS] = selectors.approved_reactions(target_id=page.pk)
     if isinstance(page, ActivityPage):
         roles = selectors.signup_counts(activity_ids=[page.pk])[page.pk]

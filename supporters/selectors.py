@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, F, IntegerField, Max, Q, Value, When
 from wagtail.models import Page
 
 from pages.models import ActivityPage, CallPage
@@ -65,32 +65,59 @@ class PublicEndorsements:
     organisations: list[str]
 
 
-def public_endorsements(*, document_id: int, page_ids: Iterable[int]) -> PublicEndorsements:
-    """People shown for the document itself, and organisations endorsing it or any of its pages: one query."""
+def document_endorsements(
+    *, document_id: int, page_ids: Iterable[int]
+) -> tuple[dict[int, int], PublicEndorsements]:
+    """Confirmed counts for every page of a document and its public list, in one grouped query.
+
+    Rows that are not public collapse into one group per page; each person shown on the document and each endorsing
+    organisation is a group of its own. Names and messages are selected only for rows that may be shown.
+    """
+    public_person = Q(target_id=document_id, visibility__in=[Visibility.FULL_NAME, Visibility.INITIALS])
+
+    def shown(condition: Q, value) -> Case:
+        return Case(When(condition, then=value), default=Value(None), output_field=CharField())
+
     rows = (
         Endorsement.objects.filter(target_id__in=list(page_ids), confirmed_at__isnull=False)
-        .filter(
-            Q(target_id=document_id, visibility__in=[Visibility.FULL_NAME, Visibility.INITIALS])
-            | Q(organisation__isnull=False)
+        .annotate(
+            person=Case(When(public_person, then=F("pk")), default=Value(None), output_field=IntegerField()),
+            shown_name=shown(public_person, F("name")),
+            shown_visibility=shown(public_person, F("visibility")),
+            shown_organisation=shown(
+                public_person & Q(visibility=Visibility.FULL_NAME), F("organisation_name")
+            ),
+            shown_message=shown(public_person & Q(message_status=ModerationStatus.APPROVED), F("message")),
         )
-        .select_related("organisation")
-        .order_by("-confirmed_at")[: PUBLIC_LIST_LIMIT * 2]
+        .values(
+            "target_id",
+            "person",
+            "shown_name",
+            "shown_visibility",
+            "shown_organisation",
+            "shown_message",
+            "organisation__name",
+        )
+        .annotate(n=Count("pk"), last=Max("confirmed_at"))
+        .order_by("-last")
     )
+    counts: dict[int, int] = defaultdict(int)
     people: list[PublicEndorser] = []
     organisations: dict[str, None] = {}
     for row in rows:
-        if row.organisation is not None:
-            organisations[row.organisation.name] = None
-        shown = display_name(row.name, row.visibility)
-        if row.target_id == document_id and shown and len(people) < PUBLIC_LIST_LIMIT:
+        counts[row["target_id"]] += row["n"]
+        if row["organisation__name"]:
+            organisations[row["organisation__name"]] = None
+        name = display_name(row["shown_name"] or "", row["shown_visibility"] or "")
+        if row["person"] is not None and name and len(people) < PUBLIC_LIST_LIMIT:
             people.append(
                 PublicEndorser(
-                    name=shown,
-                    organisation=row.organisation_name if row.visibility == Visibility.FULL_NAME else "",
-                    message=row.message if row.message_status == ModerationStatus.APPROVED else "",
+                    name=name,
+                    organisation=row["shown_organisation"] or "",
+                    message=row["shown_message"] or "",
                 )
             )
-    return PublicEndorsements(people=people, organisations=sorted(organisations, key=str.lower))
+    return dict(counts), PublicEndorsements(people=people, organisations=sorted(organisations, key=str.lower))
 
 
 @dataclass
