@@ -5,17 +5,8 @@ import time
 
 import pytest
 from django.core import mail, signing
-from django.core.cache import cache
 
 from pages.models import ActivityPage, CallPage
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """django-ratelimit counts in the cache; every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def shown_long_ago() -> str:
