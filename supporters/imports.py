@@ -26,6 +26,12 @@ HEADER_ALIASES: dict[str, str] = {
     "organisatie": "organisation",
     "role": "role",
     "rol": "role",
+    # Election lists (issue 6): the party a candidate stands for, and their place on its list.
+    "party": "party",
+    "partij": "party",
+    "position": "position",
+    "positie": "position",
+    "plaats": "position",
 }
 REQUIRED_COLUMNS = ("name", "email")
 
@@ -45,6 +51,8 @@ class ContactRowForm(forms.Form):
     email = forms.EmailField(max_length=254)
     organisation = forms.CharField(max_length=200, required=False)
     role = forms.CharField(required=False)
+    party = forms.CharField(max_length=200, required=False)
+    position = forms.IntegerField(min_value=1, max_value=999, required=False)
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
@@ -110,7 +118,7 @@ def read_contact_rows(
     if missing:
         raise HeaderError(
             _(
-                "Kolom(men) ontbreken: %(missing)s. Verwacht: name,email,organisation,role (of naam,email,organisatie,rol)."
+                "Kolom(men) ontbreken: %(missing)s. Verwacht: name,email,organisation,role (of naam,email,organisatie,rol); voor kieslijsten party,position,name,email,role (of partij,positie,naam,email,rol)."
             )
             % {"missing": ", ".join(missing)}
         )

@@ -29,6 +29,11 @@ hooks.register(PAGE_SECTIONS, sections.page_sections)
 def register_supporters_admin_urls():
     return [
         path("supporters/reacties/<int:pk>/", admin_views.reaction_review, name="supporters_reaction_review"),
+        path(
+            "supporters/contacten/importeren/",
+            admin_views.contacts_import_view,
+            name="supporters_contacts_import",
+        ),
     ]
 
 
@@ -267,6 +272,8 @@ class ContactAdmin(EmailColumnMixin, ModelAdmin):
         FieldPanel("legal_basis"),
         FieldPanel("notes"),
     ]
+
+    index_template_name = "supporters/admin/contact_index.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation")
