@@ -77,7 +77,7 @@ GroenLinks,1,Anna de Vries,anna@example.org,party_leader
 
 def test_a_place_and_an_email_of_two_different_people_is_reported_not_merged(run_import):
     run_import(ENGLISH)
-    out, err = run_import(
+    _out, err = run_import(
         "party,position,name,email,role\nGroenLinks,1,Bram Jansen,bram@example.org,candidate\n"
     )
     assert "regel 2: plaats 1 van GroenLinks hoort bij een ander contact" in err
