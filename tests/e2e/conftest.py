@@ -7,7 +7,8 @@ Fixtures here; plain helpers (axe-core, screenshots, the outbox reader, constant
 - `live_site`: the live server with the demo document (`load_demo`) as its home page, and `url(path)`.
 - `support.check_accessibility(page)`: runs axe-core (node_modules/axe-core, installed by `make deps`) against WCAG 2.2
   A and AA rules and fails with a readable list of violations.
-- `outbox`: mail goes to .eml files in a fresh folder; `outbox.newest()`, `outbox.links(message)`.
+- `outbox`: mail goes to .eml files in a fresh folder; `outbox.newest(to=...)`, `Outbox.links(message)`,
+  `support.show_email(page, message)` renders its HTML in the browser (for axe-core and screenshots).
 - `support.screenshot(page, name)`: a full-page PNG in test-artifacts/; a failing test leaves one of its page there too.
 - Every page records what the browser logs as an error (CSP violations included) in `page.console_errors`.
 

@@ -114,3 +114,10 @@ class Outbox:
     @classmethod
     def links(cls, message: EmailMessage) -> list[str]:
         return re.findall(r"https?://[^\s<>\"')]+", cls.text(message) or cls.html(message))
+
+
+def show_email(page, message: EmailMessage) -> None:
+    """Render an email's HTML part in the browser, as a mail client would, for axe-core and screenshots."""
+    html = Outbox.html(message)
+    assert html, "the email has no HTML part"
+    page.set_content(html, wait_until="load")

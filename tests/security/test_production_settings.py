@@ -29,7 +29,13 @@ def production_settings() -> dict:
         "VAR_DIR": "/tmp/kvm-production-settings",
     }
     result = subprocess.run(
-        [sys.executable, "-c", READ], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", READ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return json.loads(result.stdout)
 
