@@ -1,9 +1,9 @@
-#!/usr/bin/env python
-"""`make bench`: run every benchmark script in this folder, one after another, and report which ones failed.
+"""Runs the benchmarks: every bench/*.py script (but this one and _helpers), or those named on the command line.
 
-A benchmark is any `bench/*.py` except this runner and modules starting with "_"; each runs in its own process
-(`python bench/<name>.py`), prints its own figures, and exits non-zero when it could not measure.
-Pass names to run only some: `python bench/run.py newsletter_send`.
+    python bench/run.py                    # all of them, in name order
+    python bench/run.py load_document      # just one; arguments after `--` go to each script
+
+Each script is a standalone program that prints its figures and exits non-zero when its run failed.
 """
 
 import subprocess
@@ -11,26 +11,38 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+def scripts(names: list[str]) -> list[Path]:
+    found = sorted(
+        path for path in BENCH_DIR.glob("*.py") if path.name != "run.py" and not path.name.startswith("_")
+    )
+    if not names:
+        return found
+    wanted = {name.removesuffix(".py") for name in names}
+    unknown = wanted - {path.stem for path in found}
+    if unknown:
+        raise SystemExit(
+            f"unknown benchmark(s): {', '.join(sorted(unknown))}; known: {', '.join(p.stem for p in found)}"
+        )
+    return [path for path in found if path.stem in wanted]
 
 
 def main(argv: list[str]) -> int:
-    scripts = sorted(p for p in HERE.glob("*.py") if p.name != "run.py" and not p.name.startswith("_"))
-    if argv:
-        scripts = [p for p in scripts if p.stem in argv]
+    names, extra = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
     failed = []
-    for script in scripts:
-        print(f"=== {script.stem}", flush=True)
+    for script in scripts(names):
+        print(f"=== bench/{script.name}", flush=True)
         started = time.monotonic()
-        result = subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False)
+        code = subprocess.call([sys.executable, str(script), *extra], cwd=BENCH_DIR.parent)
         print(
-            f"=== {script.stem}: exit {result.returncode} after {time.monotonic() - started:.0f} s",
-            flush=True,
+            f"=== bench/{script.name}: {'ok' if code == 0 else f'FAILED ({code})'} in {time.monotonic() - started:.0f} s"
         )
-        if result.returncode:
-            failed.append(script.stem)
+        if code:
+            failed.append(script.name)
     if failed:
-        print(f"Failed: {', '.join(failed)}")
+        print(f"failed: {', '.join(failed)}")
     return 1 if failed else 0
 
 

@@ -7,7 +7,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .views import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -20,6 +23,9 @@ if settings.DEBUG:
 
 urlpatterns += [
     path("", include("newsletter.urls")),
+    path("steun/", include("supporters.urls")),
     path("", include("pages.urls")),
     path("", include(wagtail_urls)),
 ]
+
+handler404 = "pages.views.page_not_found"

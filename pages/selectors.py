@@ -29,3 +29,33 @@ def call_activities(*, call: CallPage):
 
 def latest_version(*, document: DocumentPage) -> DocumentVersion | None:
     return DocumentVersion.objects.filter(document=document).order_by("-number").first()
+
+
+def removed_activity(*, path: str) -> dict | None:
+    """The last published state of an activity that used to live at `path` and is gone from the site now.
+
+    Returns the activity's snapshot, the last version that had it, and the version that dropped it (or None
+    when no newer version exists yet). Only for 404 handling: it reads snapshots, newest first.
+    """
+    if not path.endswith("/"):
+        path += "/"
+    for document in DocumentPage.objects.live():
+        if not path.startswith(document.path_on_site()):
+            continue
+        newer = None
+        versions = DocumentVersion.objects.filter(document=document).order_by("-number")
+        for version in versions.only("pk", "number", "published_at", "note", "snapshot", "document"):
+            for call in version.snapshot.get("calls", []):
+                for activity in call["activities"]:
+                    if activity.get("path") == path:
+                        if newer is None:
+                            return None  # still in the latest version: not removed, just missing
+                        return {
+                            "document": document,
+                            "activity": activity,
+                            "call": call,
+                            "last": version,
+                            "removed_in": newer,
+                        }
+            newer = version
+    return None

@@ -26,6 +26,7 @@ def _rich(value: str) -> str:
 def take_snapshot(*, document: DocumentPage) -> dict[str, Any]:
     """The document as it is live now: its own fields, its calls and their activities, in reading order."""
     calls = list(CallPage.objects.child_of(document).live().public().order_by("number", "path"))
+    base_path = document.path_on_site()
     activities_by_parent: dict[str, list[ActivityPage]] = {}
     for activity in ActivityPage.objects.descendant_of(document).live().public().order_by("path"):
         activities_by_parent.setdefault(activity.path[: -ActivityPage.steplen], []).append(activity)
@@ -46,12 +47,14 @@ def take_snapshot(*, document: DocumentPage) -> dict[str, Any]:
                 "number": call.number,
                 "title": call.title,
                 "slug": call.slug,
+                "path": f"{base_path}{call.slug}/",
                 "body": str(call.body.render_as_block()) if call.body else "",
                 "activities": [
                     {
                         "id": activity.pk,
                         "title": activity.title,
                         "slug": activity.slug,
+                        "path": f"{base_path}{call.slug}/{activity.slug}/",
                         "status": activity.status,
                         "description": _rich(activity.description),
                         "needs_people": activity.needs_people,
@@ -291,26 +294,52 @@ def snapshot_text(snapshot: dict) -> str:
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
 
+def _merged_opcodes(old_tokens: list[str], new_tokens: list[str]) -> list[tuple[str, str]]:
+    """(removed, added) runs and ("=", text) runs; whitespace between two changes joins them into one run."""
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    runs: list[list[str]] = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        removed, added = "".join(old_tokens[a1:a2]), "".join(new_tokens[b1:b2])
+        if op == "equal":
+            runs.append(["=", added])
+        elif runs and runs[-1][0] == "~":
+            runs[-1][1] += removed
+            runs[-1][2] += added
+        else:
+            runs.append(["~", removed, added])
+        # Fold "change, whitespace, change" into a single change so a phrase reads as one edit.
+        if (
+            len(runs) >= 3
+            and runs[-1][0] == "~"
+            and runs[-2][0] == "="
+            and not runs[-2][1].strip()
+            and "\n\n" not in runs[-2][1]
+            and runs[-3][0] == "~"
+        ):
+            space = runs[-2][1]
+            last = runs.pop()
+            runs.pop()
+            runs[-1][1] += space + last[1]
+            runs[-1][2] += space + last[2]
+    return [tuple(run) for run in runs]
+
+
 def word_diff_html(old_text: str, new_text: str) -> SafeString:
     """Word-level differences as HTML: deletions in <del>, insertions in <ins>, everything escaped.
 
     Paragraph breaks stay visible; the markup reads without colour (strike-through and underline).
     """
-    old_tokens, new_tokens = _TOKEN.findall(old_text), _TOKEN.findall(new_text)
-    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
     out: list[str] = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        removed, added = "".join(old_tokens[a1:a2]), "".join(new_tokens[b1:b2])
-        if op == "equal":
-            out.append(html.escape(added))
+    for run in _merged_opcodes(_TOKEN.findall(old_text), _TOKEN.findall(new_text)):
+        if run[0] == "=":
+            out.append(html.escape(run[1]))
             continue
+        removed, added = run[1], run[2]
         if removed.strip():
-            out.append(f"<del>{html.escape(removed)}</del>")
-        elif removed:
-            out.append(html.escape(removed))
+            out.append(f"<del>{html.escape(removed.strip())}</del>")
         if added.strip():
-            out.append(f"<ins>{html.escape(added)}</ins>")
-        elif added and not removed:
-            out.append(html.escape(added))
+            out.append(("" if not removed.strip() else " ") + f"<ins>{html.escape(added.strip())}</ins>")
+        trailing = (added or removed)[len((added or removed).rstrip()) :]
+        out.append(html.escape(trailing))
     paragraphs = "".join(out).split("\n\n")
     return format_html_join("\n", "<p>{}</p>", ((mark_safe(p.replace("\n", "<br>")),) for p in paragraphs))  # noqa: S308

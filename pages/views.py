@@ -1,8 +1,11 @@
 """Public views of a document's versions: history, permanent version, comparison and Atom feed."""
 
+import re
+
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
@@ -10,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from .conf import pages_setting
 from .models import DocumentPage, DocumentVersion
+from .selectors import removed_activity
 from .versioning import STATUS_LABELS, compute_changes, snapshot_text, word_diff_html
+
+_VERSION_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _version_number(value: str) -> int | None:
+    """A version number typed in a query string: ASCII digits that fit the routes, else None."""
+    return int(value) if _VERSION_NUMBER.fullmatch(value) else None
 
 
 def _version_or_404(document: DocumentPage, number) -> DocumentVersion:
@@ -20,10 +31,10 @@ def _version_or_404(document: DocumentPage, number) -> DocumentVersion:
 def version_history(request, document: DocumentPage):
     """Every version, newest first, with its note and change list; a small form picks two to compare."""
     versions = list(document.versions.order_by("-number").only("number", "published_at", "note", "changes"))
-    first, second = request.GET.get("van", ""), request.GET.get("tot", "")
-    if first.isdigit() and second.isdigit():
+    first, second = _version_number(request.GET.get("van", "")), _version_number(request.GET.get("tot", ""))
+    if first is not None and second is not None:
         return HttpResponseRedirect(
-            document.path_on_site() + document.reverse_subpage("compare", args=[int(first), int(second)])
+            document.path_on_site() + document.reverse_subpage("compare", args=[first, second])
         )
     return TemplateResponse(
         request,
@@ -114,7 +125,7 @@ class VersionFeed(Feed):
         }
 
     def item_description(self, version):
-        return linebreaks(version.note)
+        return linebreaks(version.note, autoescape=True)
 
     def item_link(self, version):
         return version.full_url
@@ -135,3 +146,18 @@ def version_feed(request, document: DocumentPage):
     if not document.live:
         raise Http404
     return VersionFeed()(request, document=document)
+
+
+def page_not_found(request, exception=None):
+    """404 handler: a removed activity's old address shows where it went; anything else the plain 404 page.
+
+    Wire it in the site's URLconf: ``handler404 = "pages.views.page_not_found"``.
+    """
+    marker = removed_activity(path=request.path)
+    if marker is not None:
+        response = TemplateResponse(
+            request, "pages/removed_activity.html", {**marker, "page": marker["document"]}
+        )
+        response.status_code = 410
+        return response
+    return HttpResponseNotFound(loader.render_to_string("404.html", {"request_path": request.path}, request))

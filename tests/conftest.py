@@ -11,6 +11,16 @@ from pages.models import ActivityPage, CallPage, DocumentPage
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Wagtail caches site root paths (and the rate limits live in the cache): no test sees another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def site_root() -> Page:
     return Site.objects.get(is_default_site=True).root_page
 

@@ -46,3 +46,52 @@ def test_editor_saves_a_draft_of_an_activity_through_the_admin(client, admin_use
     assert activity.title == "Activiteit 1.1"  # still live as before
     assert activity.has_unpublished_changes
     assert activity.get_latest_revision_as_object().title == "Andere titel"
+
+
+def test_revisions_compare_and_rollback_work_on_every_page_type(client, admin_user, make_document):
+    document = make_document(calls=1, activities_per_call=1)
+    call = CallPage.objects.child_of(document).get()
+    activity = ActivityPage.objects.child_of(call).get()
+    client.force_login(admin_user)
+    for page in (document, call, activity):
+        first = page.get_latest_revision() or page.save_revision(user=admin_user)
+        page.title = f"{page.title} (herzien)"
+        second = page.save_revision(user=admin_user)
+        compare = client.get(f"/admin/pages/{page.pk}/revisions/compare/{first.pk}...{second.pk}/")
+        assert compare.status_code == 200
+        assert "(herzien)" in compare.content.decode()
+        revert = client.get(f"/admin/pages/{page.pk}/revisions/{first.pk}/revert/")
+        assert revert.status_code == 200
+
+
+def test_scheduled_publishing_goes_live_through_wagtails_command(make_document):
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    document = make_document(calls=1, activities_per_call=1)
+    activity = ActivityPage.objects.descendant_of(document).get()
+    activity.title = "Gepland voor later"
+    revision = activity.save_revision()
+    revision.approved_go_live_at = timezone.now() - dt.timedelta(minutes=1)
+    revision.save()
+    call_command("publish_scheduled", stdout=io.StringIO())
+    activity.refresh_from_db()
+    assert activity.title == "Gepland voor later"
+
+
+def test_an_activity_goes_through_wagtails_default_moderation_workflow(client, make_document, make_editor):
+    from wagtail.models import Workflow
+
+    document = make_document(calls=1, activities_per_call=1)
+    activity = ActivityPage.objects.descendant_of(document).get()
+    editor = make_editor(can_publish=False)
+    workflow = Workflow.objects.get(name="Moderators approval")
+    activity.title = "Ter goedkeuring"
+    activity.save_revision(user=editor)
+    workflow.start(activity, editor)
+    activity.refresh_from_db()
+    assert activity.workflow_in_progress
+    assert activity.current_workflow_state.workflow == workflow
