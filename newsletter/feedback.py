@@ -1,5 +1,6 @@
 """Provider feedback: anymail tracking events update the ledger and the suppression list, once per event."""
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -24,10 +25,16 @@ SUPPRESSING = {
 }
 
 
+def _text(value, limit: int) -> str:
+    """A provider's string as the database will take it: no NUL characters, no lone surrogates, bounded."""
+    text = str(value or "").replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8")[:limit]
+
+
 def _event_id(event: AnymailTrackingEvent) -> str:
     """The provider's event id, or a digest of the raw event (some providers send no id for some events)."""
     if event.event_id:
-        return str(event.event_id)[:255]
+        return _text(event.event_id, 255)
     raw = json.dumps(event.esp_event, sort_keys=True, default=str)
     return "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
 
@@ -38,14 +45,14 @@ def tracking_event_record(*, esp_name: str, event: AnymailTrackingEvent) -> int 
     try:
         with transaction.atomic():
             stored = TrackingEvent.objects.create(
-                esp=(esp_name or "")[:40],
+                esp=_text(esp_name, 40),
                 event_id=_event_id(event),
-                event_type=str(event.event_type or EventType.UNKNOWN)[:40],
-                recipient=(event.recipient or "").strip().lower()[:254],
-                message_id=str(event.message_id or "")[:255],
-                delivery_ref=str(metadata.get("kvm_delivery", ""))[:40],
-                description=str(event.description or event.mta_response or "")[:500],
-                occurred_at=event.timestamp,
+                event_type=_text(event.event_type or EventType.UNKNOWN, 40),
+                recipient=_text(event.recipient, 254).strip().lower(),
+                message_id=_text(event.message_id, 255),
+                delivery_ref=_text(metadata.get("kvm_delivery"), 40),
+                description=_text(event.description or event.mta_response, 500),
+                occurred_at=event.timestamp if isinstance(event.timestamp, dt.datetime) else None,
             )
     except IntegrityError:
         return None

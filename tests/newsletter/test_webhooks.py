@@ -171,3 +171,11 @@ def test_deploy_check_warns_without_a_webhook_secret(settings):
     assert [warning.id for warning in webhook_secret_check(None)] == ["newsletter.W001"]
     settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "x", "WEBHOOK_SECRET": "a:b"}
     assert webhook_secret_check(None) == []
+
+
+def test_control_characters_in_an_event_are_dropped_not_a_server_error(client, sent):
+    anna = sent["anna@example.org"]
+    payload = {**bounce(anna, event_id="9\x00"), "Description": "nul \x00 en \udcff", "MessageID": "\x00"}
+    assert post(client, payload).status_code == 200
+    event = TrackingEvent.objects.get()
+    assert "\x00" not in event.description + event.event_id + event.message_id
