@@ -120,4 +120,7 @@ def show_email(page, message: EmailMessage) -> None:
     """Render an email's HTML part in the browser, as a mail client would, for axe-core and screenshots."""
     html = Outbox.html(message)
     assert html, "the email has no HTML part"
+    # Off the site first: set_content writes into the current document, which would keep the site's CSP and
+    # block the email's own styles.
+    page.goto("about:blank")
     page.set_content(html, wait_until="load")
