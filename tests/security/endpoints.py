@@ -173,3 +173,168 @@ PUBLIC_FORMS += [
         json=True,
     ),
 ]
+
+
+# -- supporters (supporters/urls.py, under /steun/) --
+
+
+def _supporters_world(world) -> dict[str, str]:
+    """A confirmed endorser of the activity with a pending second endorsement, a change notice and data links."""
+    from django.utils import timezone
+
+    from pages.models import DocumentVersion
+    from supporters.models import ChangeNotice, Consent, Endorsement
+    from supporters.services.notifications import CHANGE_PURPOSE
+    from supporters.services.privacy import ERASE_PURPOSE, EXPORT_PURPOSE
+    from supporters.services.submissions import confirm_purpose
+    from supporters.tokens import make_token
+
+    email = "steuner@example.org"
+    consent = Consent.objects.create(email=email, purpose="endorsement", wording="Toestemming.")
+    Endorsement.objects.create(
+        email=email, name="Steuner", target=world.activity, consent=consent, confirmed_at=timezone.now()
+    )
+    pending = Endorsement.objects.create(email=email, name="Steuner", target=world.call, consent=consent)
+    version = DocumentVersion.objects.filter(document=world.document).order_by("-number").first()
+    notice = ChangeNotice.objects.create(version=version, email=email, activity_ids=[world.activity.pk])
+    return {
+        "activity_id": str(world.activity.pk),
+        "supporters_confirm_token": make_token(
+            confirm_purpose("steun"), {"id": pending.pk, "n": pending.nonce}
+        ),
+        "supporters_change_token": make_token(CHANGE_PURPOSE, {"id": notice.pk, "e": email}),
+        "supporters_export_token": make_token(EXPORT_PURPOSE, {"e": email}),
+        "supporters_erase_token": make_token(ERASE_PURPOSE, {"e": email}),
+        "endorsement_prefix": f"e{Endorsement.objects.get(email=email, target=world.activity).pk}",
+    }
+
+
+def _shown_a_minute_ago() -> str:
+    import time
+
+    from django.core import signing
+
+    return signing.dumps(time.time() - 60, salt="kvm.form-shown-at")
+
+
+def _endorsement(world) -> dict[str, Any]:
+    return {
+        "name": "Lezer",
+        "email": "lezer@example.org",
+        "organisation_name": "",
+        "message": "Goed plan.",
+        "visibility": "name",
+        "consent": "on",
+        "website": "",
+        "shown_at": _shown_a_minute_ago(),
+    }
+
+
+def _signup(world) -> dict[str, Any]:
+    return {
+        "name": "Lezer",
+        "email": "lezer@example.org",
+        "role": "helper",
+        "availability": "Zaterdagen.",
+        "consent": "on",
+        "website": "",
+        "shown_at": _shown_a_minute_ago(),
+    }
+
+
+def _reaction(world) -> dict[str, Any]:
+    return {
+        "kind": "reaction",
+        "text": "Een reactie.",
+        "name": "Lezer",
+        "email": "lezer@example.org",
+        "visibility": "initials",
+        "consent": "on",
+        "website": "",
+        "shown_at": _shown_a_minute_ago(),
+    }
+
+
+def _refused_but_stored(form_path: str, data: Callable[[Any], dict[str, Any]], model_path: str):
+    """stored(): a value the form refuses must not turn up in the model's field of the same name."""
+    from importlib import import_module
+
+    def stored(world, field_name: str, value: str) -> bool:
+        module, _dot, name = form_path.rpartition(".")
+        form = getattr(import_module(module), name)({**data(world), field_name: value})
+        module, _dot, name = model_path.rpartition(".")
+        model = getattr(import_module(module), name)
+        if not value or form.is_valid() or field_name not in {f.name for f in model._meta.fields}:
+            return False
+        kept = set(model.objects.values_list(field_name, flat=True))
+        return value in kept or value.strip().lower() in kept
+
+    return stored
+
+
+WORLD_EXTENSIONS.append(_supporters_world)
+PUBLIC_ROUTES += [
+    Route("supporters-endorse", "/steun/{param}/steunen/", default="{activity_id}"),
+    Route("supporters-signup", "/steun/{param}/aanmelden/", default="{activity_id}"),
+    Route("supporters-react", "/steun/{param}/reageren/", default="{activity_id}"),
+    Route("supporters-reactions", "/steun/{param}/reacties/", default="{activity_id}"),
+    Route("supporters-confirm", "/steun/bevestigen/steun/{param}/", default="{supporters_confirm_token}"),
+    Route("supporters-change", "/steun/wijziging/{param}/", default="{supporters_change_token}"),
+    Route("supporters-data-request", "/steun/gegevens/"),
+    Route("supporters-data-export", "/steun/gegevens/download/{param}/", default="{supporters_export_token}"),
+    Route(
+        "supporters-data-erase", "/steun/gegevens/verwijderen/{param}/", default="{supporters_erase_token}"
+    ),
+]
+PUBLIC_FORMS += [
+    Form(
+        "supporters-endorse",
+        "/steun/{activity_id}/steunen/",
+        data=_endorsement,
+        fields=(
+            "name",
+            "email",
+            "organisation_name",
+            "on_behalf",
+            "message",
+            "visibility",
+            "consent",
+            "shown_at",
+        ),
+        stored=_refused_but_stored(
+            "supporters.forms.EndorseForm", _endorsement, "supporters.models.Endorsement"
+        ),
+    ),
+    Form(
+        "supporters-signup",
+        "/steun/{activity_id}/aanmelden/",
+        data=_signup,
+        fields=("name", "email", "role", "availability", "consent", "shown_at"),
+        stored=_refused_but_stored("supporters.forms.SignUpForm", _signup, "supporters.models.SignUp"),
+    ),
+    Form(
+        "supporters-react",
+        "/steun/{activity_id}/reageren/",
+        data=_reaction,
+        fields=("kind", "text", "name", "email", "visibility", "consent", "shown_at"),
+        stored=_refused_but_stored("supporters.forms.ReactionForm", _reaction, "supporters.models.Reaction"),
+    ),
+    Form(
+        "supporters-data-request",
+        "/steun/gegevens/",
+        data=lambda world: {"email": "steuner@example.org", "website": "", "shown_at": _shown_a_minute_ago()},
+        fields=("email", "shown_at"),
+    ),
+    Form(
+        "supporters-confirm",
+        "/steun/bevestigen/steun/{supporters_confirm_token}/",
+        data=lambda world: {},
+        fields=("anything",),
+    ),
+    Form(
+        "supporters-change",
+        "/steun/wijziging/{supporters_change_token}/",
+        data=lambda world: {f"{world.extra['endorsement_prefix']}-action": "keep"},
+        fields=("{endorsement_prefix}-action", "{endorsement_prefix}-move_to"),
+    ),
+]

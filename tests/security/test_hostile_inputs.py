@@ -53,19 +53,36 @@ def test_public_route_survives_the_corpus(client, public_world, route):
     assert writes == [], "a GET wrote to the database"
 
 
+def post(client, form, url: str, data: dict):
+    if form.json:
+        return client.post(url, data, content_type="application/json")
+    # URL-encoded by hand: the test client's multipart encoder refuses lone surrogates.
+    body = urlencode(data, doseq=True, encoding="utf-8", errors="surrogatepass")
+    return client.post(url, body, content_type="application/x-www-form-urlencoded")
+
+
+@pytest.fixture
+def submissions_reach_the_services(settings):
+    """No minimum fill time and no rate limit bite, so valid submissions are stored and mailed for real."""
+    settings.KVM_SUPPORTERS = {
+        **getattr(settings, "KVM_SUPPORTERS", {}),
+        "MIN_FILL_SECONDS": 0,
+        "RATE_PER_IP": "100000/h",
+        "RATE_PER_EMAIL": "100000/h",
+    }
+
+
 @pytest.mark.parametrize("form", PUBLIC_FORMS, ids=lambda form: form.name)
-def test_public_form_survives_the_corpus(client, public_world, form):
-    url = form.url(public_world.placeholders)
+def test_public_form_survives_the_corpus(client, public_world, form, submissions_reach_the_services):
+    placeholders = public_world.placeholders
+    url = form.url(placeholders)
+    base = post(client, form, url, form.data(public_world))
+    assert base.status_code < 400, f"{form.name}: its valid data is refused ({base.status_code})"
     problems: list[str] = []
-    for field_name in form.fields:
+    for field_name in (name.format(**placeholders) for name in form.fields):
         for name, value in CORPUS:
             data = {**form.data(public_world), field_name: value}
-            if form.json:
-                response = client.post(url, data, content_type="application/json")
-            else:
-                # URL-encoded by hand: the test client's multipart encoder refuses lone surrogates.
-                body = urlencode(data, doseq=True, encoding="utf-8", errors="surrogatepass")
-                response = client.post(url, body, content_type="application/x-www-form-urlencoded")
+            response = post(client, form, url, data)
             if response.status_code not in form.acceptable_statuses:
                 problems.append(f"{name} in {field_name}: HTTP {response.status_code}")
             problems += problems_with(response, name, value, field_name)
@@ -86,3 +103,15 @@ def test_every_public_route_is_probed(public_world):
         "compare-second",
         "feed",
     }
+
+
+def test_the_stored_check_notices_a_refused_value_that_was_kept(public_world):
+    """The harness itself: if a refused address were stored anyway, the endorse form's check must say so."""
+    from supporters.models import Endorsement
+
+    endorse = next(form for form in PUBLIC_FORMS if form.name == "supporters-endorse")
+    assert not endorse.stored(public_world, "email", "jan.example.org")
+    kept = Endorsement.objects.first()
+    kept.email = "jan.example.org"
+    kept.save()
+    assert endorse.stored(public_world, "email", "jan.example.org")
