@@ -113,3 +113,46 @@ async def _load(url: str, *, concurrency: int, seconds: float) -> LoadResult:
 def load(url: str, *, concurrency: int = 50, seconds: float = 60.0) -> LoadResult:
     """`concurrency` readers request `url` one after another for `seconds` (and at most MAX_REQUESTS in all)."""
     return asyncio.run(_load(url, concurrency=concurrency, seconds=seconds))
+
+
+@dataclass
+class Response:
+    """One HTTP answer: status, headers (lower-case names; Set-Cookie values as a list) and body."""
+
+    status: int
+    headers: dict[str, list[str]]
+    body: bytes
+
+    def header(self, name: str) -> str:
+        values = self.headers.get(name.lower(), [])
+        return values[0] if values else ""
+
+
+async def fetch(
+    url: str, *, method: str = "GET", headers: dict[str, str] | None = None, body: bytes = b""
+) -> Response:
+    """One request on a new connection (loopback only), read to the end; bounded by REQUEST_TIMEOUT."""
+    host, port, path = ensure_loopback(url)
+    query = urlsplit(url).query
+    # HTTP/1.0: the whole body up to the close, never chunked.
+    lines = [f"{method} {path}{'?' + query if query else ''} HTTP/1.0", f"Host: {host}:{port}"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
+
+    async def exchange() -> Response:
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            writer.write("\r\n".join(lines).encode("latin-1") + body)
+            await writer.drain()
+            raw = await reader.read()
+        finally:
+            writer.close()
+        head, _sep, content = raw.partition(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        found: dict[str, list[str]] = {}
+        for line in header_lines:
+            name, _colon, value = line.partition(":")
+            found.setdefault(name.strip().lower(), []).append(value.strip())
+        return Response(status=int(status_line.split()[1]), headers=found, body=content)
+
+    return await asyncio.wait_for(exchange(), REQUEST_TIMEOUT)
