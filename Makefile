@@ -26,10 +26,13 @@ node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: skipping axe-core (the accessibility checks will skip)"; fi
 
-# Debian's Chromium for the browser tests (root, apt); nothing happens when it is already there.
+# What the browser tests need from the system (root, apt): Debian's Chromium, and npm for axe-core. Nothing happens
+# when both are already there.
 browser:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	@test -x $(CHROMIUM) && echo "Chromium: $(CHROMIUM)"
+	@echo "npm: $$(npm --version)"
 
 audit: deps
 	$(PY) .ci/audit.py

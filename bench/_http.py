@@ -129,9 +129,14 @@ class Response:
 
 
 async def fetch(
-    url: str, *, method: str = "GET", headers: dict[str, str] | None = None, body: bytes = b""
+    url: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
+    timeout: float = REQUEST_TIMEOUT,
 ) -> Response:
-    """One request on a new connection (loopback only), read to the end; bounded by REQUEST_TIMEOUT."""
+    """One request on a new connection (loopback only), read to the end within `timeout` seconds."""
     host, port, path = ensure_loopback(url)
     query = urlsplit(url).query
     # HTTP/1.0: the whole body up to the close, never chunked.
@@ -155,4 +160,4 @@ async def fetch(
             found.setdefault(name.strip().lower(), []).append(value.strip())
         return Response(status=int(status_line.split()[1]), headers=found, body=content)
 
-    return await asyncio.wait_for(exchange(), REQUEST_TIMEOUT)
+    return await asyncio.wait_for(exchange(), timeout)
