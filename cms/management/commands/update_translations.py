@@ -20,6 +20,12 @@ from cms.catalogues import APPS_WITH_CATALOGUES, read_po
 # first of LOCALE_PATHS. Never scanned for the site's catalogue: the apps (they have their own), tests, tooling, installed packages.
 NOT_SOURCE = ["tests", "bench", "node_modules", "var", "static", "build", ".*"]
 SITE_IGNORE = [*APPS_WITH_CATALOGUES, *NOT_SOURCE]
+HEADER_VALUES = {
+    "PACKAGE VERSION": "kracht-van-mokum",
+    "YEAR-MO-DA HO:MI+ZONE": "2026-01-01 00:00+0100",
+    "FULL NAME <EMAIL@ADDRESS>": "Kracht van Mokum <info@krachtvanmokum.nl>",
+    "LANGUAGE <LL@li.org>": "Kracht van Mokum <info@krachtvanmokum.nl>",
+}
 PLURAL_FORMS = {"en": "nplurals=2; plural=(n != 1);"}
 _POT_DATE = re.compile(r'^"POT-Creation-Date: .*\\n"\n', re.M)
 
@@ -34,17 +40,19 @@ def _in_directory(path: Path):
         os.chdir(previous)
 
 
-def _fix_header(po: Path, language: str) -> None:
+def _fix_header(po: Path, language: str, name: str) -> None:
     """A new catalogue from makemessages has a fuzzy header with placeholders msgfmt would refuse or skip."""
     text = po.read_text(encoding="utf-8")
     header_end = text.index('msgid ""')
     head, rest = text[:header_end], text[header_end:]
-    head = head.replace("#, fuzzy\n", "")
-    rest = rest.replace(
-        '"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;\\n"',
-        f'"Plural-Forms: {PLURAL_FORMS.get(language, "nplurals=2; plural=(n != 1);")}\\n"',
-        1,
-    )
+    head = f"# Kracht van Mokum, {name}: translations into {language!r}. Update with `make messages`.\n#\n"
+    header = {
+        **HEADER_VALUES,
+        '"Language: \\n"': f'"Language: {language}\\n"',
+        "nplurals=INTEGER; plural=EXPRESSION;": PLURAL_FORMS.get(language, "nplurals=2; plural=(n != 1);"),
+    }
+    for placeholder, value in header.items():
+        rest = rest.replace(placeholder, value, 1)
     po.write_text(head + rest, encoding="utf-8")
 
 
@@ -82,7 +90,7 @@ class Command(BaseCommand):
             for language in languages:
                 po = locale_dir / language / "LC_MESSAGES" / "django.po"
                 if before[language] is None:
-                    _fix_header(po, language)
+                    _fix_header(po, language, "site" if directory == base else directory.name)
                 elif _POT_DATE.sub("", before[language]) == _POT_DATE.sub("", self._read(po)):
                     # Only the extraction date changed: keep the file as it was, so the diff stays empty.
                     po.write_text(before[language], encoding="utf-8")
