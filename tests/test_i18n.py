@@ -39,7 +39,9 @@ def text_of(html: BeautifulSoup, selector: str) -> str:
 def document(make_document):
     """A document with one call and one activity, and its first version."""
     document = make_document(calls=1, activities_per_call=1)
-    PublishVersionAction(document, note="Eerste versie, zoals besproken.", skip_permission_check=True).execute()
+    PublishVersionAction(
+        document, note="Eerste versie, zoals besproken.", skip_permission_check=True
+    ).execute()
     return document
 
 
@@ -83,7 +85,9 @@ def test_dutch_stays_the_default(client, document):
     assert text_of(html, ".activities-heading") == "Activiteiten"
     assert text_of(html, ".status-badge") == "Status: gepland"
     assert text_of(html, ".version-line strong").startswith("Versie 1 — ")
-    assert html.select_one("form#endorse-form .field-email label").get_text(strip=True).startswith("E-mailadres")
+    assert (
+        html.select_one("form#endorse-form .field-email label").get_text(strip=True).startswith("E-mailadres")
+    )
     # A language the site does not offer falls back to Dutch, not to English.
     assert soup(client.get(document.url, HTTP_ACCEPT_LANGUAGE="de")).html["lang"] == "nl"
 
@@ -215,7 +219,9 @@ def test_every_catalogue_is_complete_and_compiled(po):
     assert [e.msgid for e in entries if not e.translated] == [], "untranslated entries: run `make messages`"
     for entry in entries:
         for translated in entry.msgstr.values():
-            assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(entry.msgid)), entry.msgid
+            assert sorted(PLACEHOLDER.findall(translated)) == sorted(PLACEHOLDER.findall(entry.msgid)), (
+                entry.msgid
+            )
 
     # The committed .mo says exactly what the .po says (compiled after the last edit).
     with open(po.with_suffix(".mo"), "rb") as handle:
