@@ -55,7 +55,10 @@ def test_each_recipient_reads_what_changed_since_their_own_last_copy(make_docume
     new_message, new_html = second["nieuw@example.org"]
     assert "Beste lezer," in new_message.body
     assert "voor het eerst" in new_html.select_one(".intro-box").get_text()
-    assert not new_html.select(".changes")
+    first_timer_changes = new_html.select_one(".changes").get_text(" ", strip=True)
+    assert "Wat er in versie 2 veranderd is" in first_timer_changes  # this version's note, not the history
+    assert "Activiteit 1.1 is begonnen." in first_timer_changes
+    assert "sinds versie" not in first_timer_changes
 
     mail.outbox.clear()
     change_activity("Activiteit 1.2", title="Activiteit 1.2 hernoemd")
