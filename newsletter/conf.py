@@ -36,7 +36,12 @@ DEFAULTS: dict[str, Any] = {
     "EMAIL_TEMPLATES": {
         "full": ("newsletter/email/full.html", "Volledige tekst"),
         "summary": ("newsletter/email/summary.html", "Samenvatting met links"),
+        "candidate": ("newsletter/email/candidate.html", "Kandidaten: pleidooi en verzoek om dialoog"),
+        "party_leader": ("newsletter/email/party_leader.html", "Fractieleiders: dialoogaanbod en debat"),
     },
+    # Outreach: a reminder goes to candidates and party leaders who have not answered this many days after the
+    # version was sent (the editor may choose another number when planning it).
+    "REMINDER_AFTER_DAYS": 10,
     # Domain used in List-Id headers; None: "nieuwsbrief." + the host of BASE_URL.
     "LIST_ID_DOMAIN": None,
     # The mailto: address in List-Unsubscribe; None: the address of DEFAULT_FROM_EMAIL.
