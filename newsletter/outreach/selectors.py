@@ -23,6 +23,7 @@ from ..models import (
     Subscriber,
     Subscription,
     Suppression,
+    SuppressionReason,
     TrackingEvent,
 )
 from ..selectors import still_wanted
@@ -135,7 +136,12 @@ def people_status(*, mailing: Mailing | None) -> list[PersonStatus]:
         .filter(
             Q(unsubscribed_at__isnull=False)
             | Exists(off_list)
-            | Exists(Suppression.objects.filter(email=OuterRef("email")))
+            | Exists(
+                Suppression.objects.filter(
+                    email=OuterRef("email"),
+                    reason__in=[SuppressionReason.UNSUBSCRIBED, SuppressionReason.COMPLAINED],
+                )
+            )
         )
         .values_list("contact_id", flat=True)
     )
