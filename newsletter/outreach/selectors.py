@@ -296,6 +296,7 @@ def public_progress() -> dict[str, dict[str, int]]:
             subscriber__contact__organisation__kind=OrganisationKind.POLITICAL_PARTY,
         )
         .values_list("subscriber__contact__role", "subscriber__contact__organisation_id")
+        .order_by()
         .distinct()
     )
     for role, _party in approached:
@@ -308,6 +309,7 @@ def public_progress() -> dict[str, dict[str, int]]:
             contact__organisation__kind=OrganisationKind.POLITICAL_PARTY,
         )
         .values_list("contact__role", "contact__organisation_id")
+        .order_by()
         .distinct()
     )
     for role, _party in said_yes:
