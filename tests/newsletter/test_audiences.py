@@ -108,3 +108,30 @@ def test_imported_contacts_join_the_audience_and_keep_their_unsubscription(audie
     Subscription.objects.filter(subscriber=kees).update(unsubscribed_at=timezone.now())
     contacts_imported.send(sender=Contact, contact_ids=[candidate.pk], audience="candidates")
     assert "kees@example.org" not in resolve("candidates")
+
+
+def test_publish_version_notify_sends_to_the_named_audiences(
+    make_document, make_subscriber, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.core.management import call_command
+
+    from newsletter.models import Mailing
+
+    document = make_document(calls=1, activities_per_call=0)
+    make_subscriber("bewoner@example.org", audiences=("residents",))
+    make_subscriber("bondgenoot@example.org", audiences=("allies",))
+    make_subscriber("kandidaat@example.org", audiences=("candidates",))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "publish_version",
+            "--document",
+            document.slug,
+            "--note",
+            "Via de commandoregel.",
+            "--notify",
+            "residents,allies",
+        )
+    mailing = Mailing.objects.get()
+    assert sorted(mailing.audiences.values_list("key", flat=True)) == ["allies", "residents"]
+    assert sorted(m.to[0] for m in mail.outbox) == ["bewoner@example.org", "bondgenoot@example.org"]
