@@ -12,6 +12,7 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from anymail.signals import tracking
+        from django.db.models.signals import post_delete, post_save
 
         from pages.signals import version_published
         from supporters.signals import collect_personal_data, contacts_imported, erase_personal_data
@@ -23,3 +24,9 @@ class NewsletterConfig(AppConfig):
         tracking.connect(receivers.on_tracking, dispatch_uid="newsletter.tracking")
         collect_personal_data.connect(receivers.on_collect_personal_data, dispatch_uid="newsletter.collect")
         erase_personal_data.connect(receivers.on_erase_personal_data, dispatch_uid="newsletter.erase")
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receivers.on_public_outreach_change,
+                sender="newsletter.OutreachActivity",
+                dispatch_uid=f"newsletter.outreach_activity.{signal is post_save}",
+            )

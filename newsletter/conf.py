@@ -33,11 +33,17 @@ DEFAULTS: dict[str, Any] = {
     # Merge-field syntax of the provider's batch API, e.g. "{{{%s}}}" (Postmark bulk API) or "%%recipient.%s%%"
     # (Mailgun). None: recognise the configured anymail backend; "": never use provider-side merging.
     "MERGE_FIELD_FORMAT": None,
-    # Email templates an audience can use: key → (template name, label). The candidates issue adds its own.
+    # Email templates an audience can use: key → (template name, label); `candidate` and `party_leader` are the
+    # outreach's (newsletter/outreach/).
     "EMAIL_TEMPLATES": {
         "full": ("newsletter/email/full.html", _("Volledige tekst")),
         "summary": ("newsletter/email/summary.html", _("Samenvatting met links")),
+        "candidate": ("newsletter/email/candidate.html", _("Kandidaten: pleidooi en verzoek om dialoog")),
+        "party_leader": ("newsletter/email/party_leader.html", _("Fractieleiders: dialoogaanbod en debat")),
     },
+    # Outreach: a reminder goes to candidates and party leaders who have not answered this many days after the
+    # version was sent (the editor may choose another number when planning it).
+    "REMINDER_AFTER_DAYS": 10,
     # Domain used in List-Id headers; None: "nieuwsbrief." + the host of BASE_URL.
     "LIST_ID_DOMAIN": None,
     # The mailto: address in List-Unsubscribe; None: the address of DEFAULT_FROM_EMAIL.

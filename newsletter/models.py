@@ -298,3 +298,33 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.esp} {self.event_type} {self.event_id}"
+
+
+from .outreach.models import (  # noqa: E402 - outreach's models belong to this app
+    AnswerChoice,
+    DialogueAnswer,
+    OutreachActivity,
+    OutreachKind,
+    Reminder,
+)
+
+__all__ = [
+    "BUILTIN_AUDIENCES",
+    "AnswerChoice",
+    "Audience",
+    "Delivery",
+    "DeliveryStatus",
+    "DialogueAnswer",
+    "Frequency",
+    "Mailing",
+    "MailingStatus",
+    "OutreachActivity",
+    "OutreachKind",
+    "Reminder",
+    "Subscriber",
+    "SubscriberSource",
+    "Subscription",
+    "Suppression",
+    "SuppressionReason",
+    "TrackingEvent",
+]

@@ -2,6 +2,8 @@
 
 from django_q.tasks import async_task
 
+from pages.cache import invalidate_public_pages
+
 from .feedback import tracking_event_received
 from .services import personal_data_collect, personal_data_erase
 
@@ -25,3 +27,9 @@ def on_collect_personal_data(sender, email, **kwargs) -> dict:
 
 def on_erase_personal_data(sender, email, **kwargs) -> None:
     personal_data_erase(email=email)
+
+
+def on_public_outreach_change(sender, **kwargs) -> None:
+    """Which activities show the outreach's progress changed: drop cached pages after the change commits."""
+    if not kwargs.get("raw"):
+        invalidate_public_pages()

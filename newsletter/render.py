@@ -8,7 +8,7 @@ variants, not of recipients.
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -58,11 +58,13 @@ class RenderedEmail:
 
 @dataclass(frozen=True)
 class RecipientContext:
-    """What differs per recipient: their name (may be empty) and their own preference and unsubscribe links."""
+    """What differs per recipient: their name (may be empty), their own preference and unsubscribe links, and
+    `extra` merge values of templates that have more (outreach: party, list place, answer links; escaped)."""
 
     name: str
     unsubscribe_url: str
     preferences_url: str
+    extra: dict[str, str] = field(default_factory=dict)
 
     def merge_values(self) -> dict[str, str]:
         greeting = _("Beste %(name)s,") % {"name": self.name} if self.name else _("Beste lezer,")
@@ -71,6 +73,7 @@ class RecipientContext:
             "greeting_text": greeting,
             "unsubscribe_url": self.unsubscribe_url,
             "preferences_url": self.preferences_url,
+            **self.extra,
         }
 
 
@@ -181,13 +184,20 @@ def _version_summary(version: DocumentVersion) -> dict[str, Any]:
 
 
 def render_variant(
-    *, version: DocumentVersion, audience, since_number: int | None, since_versions: list[DocumentVersion]
+    *,
+    version: DocumentVersion,
+    audience,
+    since_number: int | None,
+    since_versions: list[DocumentVersion],
+    extra_context: dict[str, Any] | None = None,
 ) -> MailTemplate:
     """The email for one variant, with merge markers for the recipient.
 
     `since_number`: the last version this recipient received (None: first time, they get an introduction);
     `since_versions`: the versions after it up to and including `version`, whose notes and change lists are
-    "what changed" (see `selectors.versions_between`).
+    "what changed" (see `selectors.versions_between`); `extra_context`: what a template needs beyond that, the
+    same for every recipient of the variant (see `outreach.mail.variant_context`). A marker whose name ends in
+    `_html` becomes its `_text` twin in the plain-text part.
     """
     with translation.override("nl"):
         title = (version.snapshot or {}).get("document", {}).get("title") or version.document.title
@@ -206,10 +216,16 @@ def render_variant(
             "unsubscribe_url": marker("unsubscribe_url"),
             "preferences_url": marker("preferences_url"),
             **_snapshot_context(version),
+            **(extra_context or {}),
         }
         body = finish_html(render_to_string(_template_name(audience.template), context))
-    text = html_to_plain(body).replace(marker("greeting_html"), marker("greeting_text"))
+    text = _MARKER.sub(_text_twin, html_to_plain(body))
     return MailTemplate(subject=subject, html=body, text=text)
+
+
+def _text_twin(match: re.Match) -> str:
+    name = match.group(1)
+    return marker(name.removesuffix("_html") + "_text") if name.endswith("_html") else match.group(0)
 
 
 def personalise(template: MailTemplate, recipient: RecipientContext) -> RenderedEmail:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_q.models import Schedule
 from django_q.tasks import async_task
 
+from pages.cache import invalidate_public_pages
 from pages.models import DocumentVersion
 from pages.versioning import compute_changes, take_snapshot
 
@@ -24,6 +25,8 @@ from . import ledger
 from .conf import newsletter_setting
 from .links import LinkBuilder, recipient_token
 from .models import Audience, Mailing, MailingStatus
+from .outreach.links import AnswerLinkBuilder
+from .outreach.mail import OutreachPersonaliser, is_outreach, personal_values, variant_context
 from .render import MailTemplate, RecipientContext, RenderedEmail, personalise, render_variant
 from .selectors import mailing_recipients, still_wanted, versions_between
 from .transport import Outcome, OutgoingBatch, OutgoingRecipient, Transport, send_email
@@ -155,25 +158,32 @@ class MailingSender:
         self.headers = {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         self.list_domain = newsletter_setting("LIST_ID_DOMAIN")
         self.report = SendReport()
+        self.outreach = OutreachPersonaliser(mailing_id=mailing.pk)
 
     def variant(self, audience, since_number: int | None) -> MailTemplate:
         key = (getattr(audience, "pk", None), since_number)
         if key not in self.variants:
             since = versions_between(version=self.version, since_number=since_number)
             self.variants[key] = render_variant(
-                version=self.version, audience=audience, since_number=since_number, since_versions=since
+                version=self.version,
+                audience=audience,
+                since_number=since_number,
+                since_versions=since,
+                extra_context=variant_context(version=self.version, audience=audience),
             )
             self.report.renders += 1
         return self.variants[key]
 
     def outgoing(self, template: MailTemplate, audience, rows) -> OutgoingBatch:
         people = []
+        extras = self.outreach.values(row.subscriber_id for row in rows) if is_outreach(audience) else {}
         for row in rows:
             token = recipient_token(subscriber_id=row.subscriber_id, audience_key=audience.key)
             context = RecipientContext(
                 name=row.name,
                 unsubscribe_url=self.links.unsubscribe(token),
                 preferences_url=self.links.preferences(token),
+                extra=extras.get(row.subscriber_id, {}),
             )
             people.append(
                 OutgoingRecipient(
@@ -241,8 +251,11 @@ def mailing_send(*, mailing_id: int) -> SendReport:
         report = sender.run(transport=transport, deadline=deadline)
     if report.continued:
         async_task(SEND_TASK, mailing_id, group=f"newsletter-{mailing_id}")
-    elif not report.stopped and not ledger.finish(mailing_id=mailing_id):
-        _schedule_retry(mailing_id)
+    elif not report.stopped:
+        if ledger.finish(mailing_id=mailing_id):
+            invalidate_public_pages()  # the outreach's public counts read the ledger
+        else:
+            _schedule_retry(mailing_id)
     logger.info(
         "Mailing %s: %s batches, %s renders, %s", mailing_id, report.batches, report.renders, report.outcomes
     )
@@ -353,11 +366,25 @@ def preview_email(
     if since_number is not None and version.pk:
         since = versions_between(version=version, since_number=since_number)
     template = render_variant(
-        version=version, audience=audience, since_number=since_number, since_versions=since
+        version=version,
+        audience=audience,
+        since_number=since_number,
+        since_versions=since,
+        extra_context=variant_context(version=version, audience=audience),
     )
     links = LinkBuilder()
+    extra = {}
+    if is_outreach(
+        audience
+    ):  # a sample candidate; the answer links lead to the (harmless) answer page of no one
+        extra = personal_values(
+            party="Voorbeeldpartij", position=1, contact_id=0, mailing_id=0, links=AnswerLinkBuilder()
+        )
     context = RecipientContext(
-        name=name, unsubscribe_url=links.preferences_request, preferences_url=links.preferences_request
+        name=name,
+        unsubscribe_url=links.preferences_request,
+        preferences_url=links.preferences_request,
+        extra=extra,
     )
     return personalise(template, context)
 

@@ -180,7 +180,8 @@ def preferences_link_send(*, subscriber_id: int) -> None:
 
 
 def contacts_subscribe(*, contact_ids: Iterable[int], audience_key: str | None = None) -> int:
-    """Put imported partner-network contacts on an audience (by default the one their role implies).
+    """Put imported partner-network contacts on an audience, and candidates and party leaders also on the audience
+    their role implies (a party leader imported with a candidate list gets the party leaders' email too).
 
     They are contacted on the legal basis recorded with the contact, so no opt-in is asked; an earlier
     unsubscription from that audience is kept.
@@ -189,14 +190,12 @@ def contacts_subscribe(*, contact_ids: Iterable[int], audience_key: str | None =
     now = timezone.now()
     added = 0
     for contact in Contact.objects.filter(pk__in=list(contact_ids)).select_related("organisation"):
-        key = (
-            audience_key
-            or ROLE_AUDIENCES.get(contact.role)
-            or ("allies" if contact.organisation_id else None)
-        )
-        audience = audiences.get(key) if key else None
+        keys = [audience_key, ROLE_AUDIENCES.get(contact.role)]
+        if not any(keys) and contact.organisation_id:
+            keys = ["allies"]
+        targets = [audiences[key] for key in dict.fromkeys(keys) if key in audiences]
         email = normalise_email(contact.email)
-        if audience is None or not email:
+        if not targets or not email:
             continue
         with transaction.atomic():
             subscriber, created = Subscriber.objects.select_for_update().get_or_create(
@@ -216,8 +215,11 @@ def contacts_subscribe(*, contact_ids: Iterable[int], audience_key: str | None =
                 subscriber.confirmed_at = subscriber.confirmed_at or now
                 subscriber.name = subscriber.name or contact.name
                 subscriber.save(update_fields=["contact", "confirmed_at", "name", "updated_at"])
-            _subscription, made = Subscription.objects.get_or_create(subscriber=subscriber, audience=audience)
-            added += int(made)
+            for audience in targets:
+                _subscription, made = Subscription.objects.get_or_create(
+                    subscriber=subscriber, audience=audience
+                )
+                added += int(made)
     return added
 
 

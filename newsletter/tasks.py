@@ -1,6 +1,7 @@
 """django-q2 entry points: each takes ids (never rendered mail), fetches what it needs, and calls a service."""
 
 from .feedback import tracking_event_process
+from .outreach.services import reminders_send
 from .sending import mailing_launch, mailing_send, mailing_start, mailings_watch
 from .services import (
     confirmation_send,
@@ -41,3 +42,7 @@ def subscribe_contacts(contact_ids: list[int], audience_key: str | None = None) 
 
 def process_tracking_event(event_pk: int) -> None:
     tracking_event_process(event_pk=event_pk)
+
+
+def send_reminders(mailing_id: int, days: int | None = None) -> int:
+    return reminders_send(mailing_id=mailing_id, days=days)

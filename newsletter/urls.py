@@ -8,6 +8,7 @@ from django.http import HttpResponseBadRequest
 from django.urls import URLPattern, include, path
 
 from . import views
+from .outreach import views as outreach_views
 
 app_name = "newsletter"
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ urlpatterns = [
     path("nieuwsbrief/voorkeuren/", views.preferences_request, name="preferences_request"),
     path("nieuwsbrief/voorkeuren/<str:token>/", views.preferences, name="preferences"),
     path("nieuwsbrief/afmelden/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("nieuwsbrief/gesprek/<str:token>/", outreach_views.answer, name="answer"),
     # Provider webhooks, e.g. /nieuwsbrief/provider/postmark/tracking/ (basic auth: ANYMAIL WEBHOOK_SECRET).
     path("nieuwsbrief/provider/", include((provider_webhooks, anymail_urls.app_name))),
 ]

@@ -12,12 +12,13 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from pages.extensions import PAGE_SECTIONS, VERSION_AUDIENCES
+from pages.extensions import ITEM_EXTRAS, PAGE_CONTEXT, PAGE_SECTIONS, VERSION_AUDIENCES
 from pages.models import DocumentPage
 
 from . import admin_urls
 from .forms import AudienceAdminForm, SubscribeForm
-from .models import Audience, Subscriber, Subscription, Suppression
+from .models import Audience, OutreachActivity, Subscriber, Subscription, Suppression
+from .outreach import sections as outreach_sections
 
 
 class BuiltinAudiencePermissionHelper(PermissionHelper):
@@ -93,6 +94,16 @@ class SuppressionAdmin(ModelAdmin):
     panels = [FieldPanel("email"), FieldPanel("reason"), FieldPanel("detail")]
 
 
+class OutreachActivityAdmin(ModelAdmin):
+    """Which activities of call 1 show the outreach's progress on the site (and which one is the debate)."""
+
+    model = OutreachActivity
+    menu_label = _("Voortgang op de site")
+    menu_icon = "doc-full"
+    list_display = ("page", "kind")
+    panels = [FieldPanel("page"), FieldPanel("kind")]
+
+
 class PermissionMenuItem(MenuItem):
     """A menu item shown only to users with one permission."""
 
@@ -110,7 +121,7 @@ class NewsletterGroup(ModelAdminGroup):
     menu_label = _("Nieuwsbrief")
     menu_icon = "mail"
     menu_order = 250
-    items = (AudienceAdmin, SubscriberAdmin, SubscriptionAdmin, SuppressionAdmin)
+    items = (AudienceAdmin, SubscriberAdmin, SubscriptionAdmin, SuppressionAdmin, OutreachActivityAdmin)
 
     def get_submenu_items(self):
         return [
@@ -126,6 +137,13 @@ class NewsletterGroup(ModelAdminGroup):
                 reverse("newsletter_admin:preview"),
                 icon_name="view",
                 order=1,
+                permission="newsletter.view_mailing",
+            ),
+            PermissionMenuItem(
+                _("Kandidaten en fractieleiders"),
+                reverse("newsletter_admin:outreach"),
+                icon_name="group",
+                order=2,
                 permission="newsletter.view_mailing",
             ),
             *super().get_submenu_items(),
@@ -160,3 +178,8 @@ def subscribe_section(request, page, context) -> str | None:
         return None
     form = SubscribeForm(audience_choices=[("residents", str(_("Bewoners")))])
     return render_to_string("newsletter/includes/subscribe_section.html", {"form": form}, request=request)
+
+
+hooks.register(PAGE_CONTEXT, outreach_sections.page_context)
+hooks.register(ITEM_EXTRAS, outreach_sections.item_extras)
+hooks.register(PAGE_SECTIONS, outreach_sections.page_sections)

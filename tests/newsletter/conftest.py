@@ -19,8 +19,8 @@ from pages.actions import PublishVersionAction
 _counter = itertools.count(1)
 
 BUILTIN = {
-    "party_leaders": ("Fractieleiders", "summary", False, 10),
-    "candidates": ("Kandidaten", "full", False, 20),
+    "party_leaders": ("Fractieleiders", "party_leader", False, 10),
+    "candidates": ("Kandidaten", "candidate", False, 20),
     "allies": ("Bondgenoten", "full", True, 30),
     "residents": ("Bewoners", "full", True, 40),
 }
@@ -104,3 +104,60 @@ def outbox(settings, tmp_path):
     settings.EMAIL_BACKEND = "newsletter.transport.OutboxEmailBackend"
     settings.EMAIL_OUTBOX_DIR = tmp_path / "outbox"
     return tmp_path / "outbox"
+
+
+ELECTION_LIST = """partij,positie,naam,email,rol
+GroenLinks,1,Anna de Vries,anna@example.org,party_leader
+GroenLinks,2,Bram Jansen,bram@example.org,candidate
+GroenLinks,3,Cas Meijer,cas@example.org,candidate
+PvdA,1,Dewi Bakker,dewi@example.org,party_leader
+PvdA,2,Eva Visser,eva@example.org,candidate
+"""
+
+
+@pytest.fixture
+def import_list(audiences, tmp_path):
+    """import_list(csv_text=ELECTION_LIST, audience="candidates") → (stdout, stderr) of `import_contacts`."""
+    import io
+
+    from django.core.management import call_command
+
+    def run(text: str = ELECTION_LIST, audience: str | None = "candidates") -> tuple[str, str]:
+        path = tmp_path / f"lijst-{next(_counter)}.csv"
+        path.write_text(text, encoding="utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        args = [str(path), *(["--audience", audience] if audience else [])]
+        call_command("import_contacts", *args, stdout=out, stderr=err)
+        return out.getvalue(), err.getvalue()
+
+    return run
+
+
+@pytest.fixture
+def outreach_sent(make_document, import_list, publish, outbox):
+    """A document whose version 1 went to the imported election list (candidates and party leaders), as .eml files.
+    Returns (document, version, mailing)."""
+    import_list()
+    document = make_document(calls=1, activities_per_call=2)
+    version = publish(document, note="Eerste versie.", audiences=["candidates", "party_leaders"])
+    return document, version, version.mailing
+
+
+@pytest.fixture
+def read_outbox(outbox):
+    """read_outbox() → {address: (parsed message, HTML soup, plain text)} of the .eml files in the outbox."""
+    import email
+    from email import policy
+
+    from bs4 import BeautifulSoup
+
+    def read() -> dict:
+        found = {}
+        for path in sorted(outbox.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            html = message.get_body(preferencelist=("html",)).get_content()
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            found[message["To"].addresses[0].addr_spec] = (message, BeautifulSoup(html, "html.parser"), text)
+        return found
+
+    return read

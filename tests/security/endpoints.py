@@ -338,3 +338,36 @@ PUBLIC_FORMS += [
         fields=("{endorsement_prefix}-action", "{endorsement_prefix}-move_to"),
     ),
 ]
+
+
+# -- the outreach's answer page (newsletter/outreach/views.py) --
+
+
+def _outreach_world(world) -> dict[str, str]:
+    """A candidate on a party's list and their signed "yes" link."""
+    from newsletter.outreach.links import answer_token
+    from supporters.models import Contact, ContactRole, Organisation, OrganisationKind
+
+    party = Organisation.objects.create(name="Partij", kind=OrganisationKind.POLITICAL_PARTY)
+    candidate = Contact.objects.create(
+        name="Kandidaat",
+        email="kandidaat@example.org",
+        organisation=party,
+        role=ContactRole.CANDIDATE,
+        position=1,
+    )
+    return {"outreach_answer_token": answer_token(contact_id=candidate.pk, mailing_id=1, answer="yes")}
+
+
+WORLD_EXTENSIONS.append(_outreach_world)
+PUBLIC_ROUTES.append(
+    Route("outreach-answer", "/nieuwsbrief/gesprek/{param}/", default="{outreach_answer_token}")
+)
+PUBLIC_FORMS.append(
+    Form(
+        "outreach-answer",
+        "/nieuwsbrief/gesprek/{outreach_answer_token}/",
+        data=lambda world: {"answer": "yes", "message": "", "preferred_contact": ""},
+        fields=("answer", "message", "preferred_contact", "show_name"),
+    )
+)

@@ -1,0 +1,105 @@
+"""What outreach adds to the newsletter's render → personalise pipeline.
+
+Per variant (`variant_context`): merge markers for the per-person fields, and the debate's date and place as the
+pinned version published them. Per person (`OutreachPersonaliser`): name is the newsletter's; party, list place and
+answer links come from the contact behind the subscriber, read for a whole batch in one query.
+"""
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from pages.conf import pages_setting
+from pages.models import DocumentVersion
+
+from ..models import OutreachActivity, OutreachKind, Subscriber
+from ..render import marker
+from .links import AnswerLinkBuilder
+
+OUTREACH_TEMPLATES = ("candidate", "party_leader")
+PERSONAL_FIELDS = ("party_html", "list_place_html", "answer_yes_url", "answer_no_url")
+
+
+def is_outreach(audience) -> bool:
+    return getattr(audience, "template", "") in OUTREACH_TEMPLATES
+
+
+def debate_in(version: DocumentVersion) -> dict[str, str] | None:
+    """The debate activity (linked by an editor) as this version published it, when it has a date or place."""
+    page_id = (
+        OutreachActivity.objects.filter(kind=OutreachKind.DEBATE).values_list("page_id", flat=True).first()
+    )
+    if page_id is None:
+        return None
+    for call in (version.snapshot or {}).get("calls", []):
+        for activity in call.get("activities", []):
+            if activity.get("id") == page_id and (activity.get("when") or activity.get("where")):
+                return {
+                    "title": activity.get("title", ""),
+                    "when": activity.get("when", ""),
+                    "where": activity.get("where", ""),
+                    "url": pages_setting("BASE_URL") + activity.get("path", ""),
+                }
+    return None
+
+
+def variant_context(*, version: DocumentVersion, audience) -> dict[str, Any]:
+    """Extra render context of an outreach template (empty for the newsletter's own templates)."""
+    if not is_outreach(audience):
+        return {}
+    return {
+        "outreach": {name: marker(name) for name in PERSONAL_FIELDS},
+        "debate": debate_in(version) if audience.template == "party_leader" else None,
+    }
+
+
+def list_place(*, party: str, position: int | None) -> str:
+    if not party:
+        return ""
+    if position:
+        return _("nummer %(position)s op de lijst van %(party)s") % {"position": position, "party": party}
+    return _("op de lijst van %(party)s") % {"party": party}
+
+
+def personal_values(
+    *, party: str, position: int | None, contact_id: int | None, mailing_id: int, links: AnswerLinkBuilder
+) -> dict[str, str]:
+    """One person's outreach merge values (HTML ones escaped; `_text` twins for the plain-text part)."""
+    with override("nl"):
+        place = list_place(party=party, position=position)
+    values = {
+        "party_html": html.escape(party),
+        "party_text": party,
+        "list_place_html": html.escape(place),
+        "list_place_text": place,
+    }
+    if contact_id is not None:
+        values.update(links.both(contact_id=contact_id, mailing_id=mailing_id))
+    return values
+
+
+class OutreachPersonaliser:
+    """Per-recipient outreach values for the rows of one batch of one mailing."""
+
+    def __init__(self, *, mailing_id: int):
+        self.mailing_id = mailing_id
+        self.links = AnswerLinkBuilder()
+
+    def values(self, subscriber_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+        """subscriber id → merge values, for every given subscriber (one query)."""
+        rows = Subscriber.objects.filter(pk__in=list(subscriber_ids)).values(
+            "pk", "contact_id", "contact__position", "contact__organisation__name"
+        )
+        return {
+            row["pk"]: personal_values(
+                party=row["contact__organisation__name"] or "",
+                position=row["contact__position"],
+                contact_id=row["contact_id"],
+                mailing_id=self.mailing_id,
+                links=self.links,
+            )
+            for row in rows
+        }
