@@ -237,7 +237,58 @@ def test_an_editor_publishes_a_version_subscribers_get_it_and_one_click_unsubscr
 # -- 4. a candidate answers the dialogue (issue 6) --
 
 
-@pytest.mark.skip(reason="the candidate dialogue is issue 6, built in parallel; this flow lands with it")
-def test_a_candidate_answers_the_dialogue_and_the_editor_sees_it_per_party():
+ELECTION_LIST = """partij,positie,naam,email,rol
+Mokumse Partij,1,Fatima el Amrani,fatima@example.org,fractieleider
+Mokumse Partij,2,Gijs de Boer,gijs@example.org,kandidaat
+Partij voor de Buurt,1,Hanna Kok,hanna@example.org,kandidaat
+"""
+
+
+def test_a_candidate_answers_the_dialogue_and_the_editor_sees_it_per_party(
+    page, site, outbox, editor, editor_password, tmp_path
+):
     """A candidate opens the dialogue link from their email and answers yes; the editor sees it in the
     per-party overview."""
+    import io
+
+    from bs4 import BeautifulSoup
+    from django.core.management import call_command
+
+    for key, name, template in (
+        ("candidates", "Kandidaten", "candidate"),
+        ("party_leaders", "Fractieleiders", "party_leader"),
+    ):
+        Audience.objects.get_or_create(key=key, defaults={"name": name, "template": template})
+    election_list = tmp_path / "kieslijst.csv"
+    election_list.write_text(ELECTION_LIST, encoding="utf-8")
+    call_command("import_contacts", str(election_list), "--audience", "candidates", stdout=io.StringIO())
+    document = DocumentPage.objects.get(slug="calls-to-action")
+    PublishVersionAction(
+        document,
+        note="Het pleidooi voor alle kandidaten.",
+        audiences=["candidates"],
+        skip_permission_check=True,
+    ).execute()
+
+    email = outbox.newest(to="gijs@example.org")
+    html = BeautifulSoup(Outbox.html(email), "html.parser")
+    assert "Gijs de Boer" in html.get_text() and "Mokumse Partij" in html.get_text()
+    yes_link = html.find("a", string=re.compile("Ja, wij gaan graag in gesprek"))["href"]
+    assert yes_link.startswith(site.base_url)
+
+    page.goto(yes_link)
+    check_accessibility(page)
+    page.locator("#answer-form textarea").first.fill("Graag na de verkiezingen, in Oost.")
+    page.get_by_role("button", name="Antwoord bevestigen").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    no_browser_errors(page)
+
+    log_in(page, site, editor, editor_password)
+    page.goto(site.url("/admin/nieuwsbrief/kandidaten/"))
+    row = page.locator('tr[data-party="Mokumse Partij"]')
+    assert row.locator('[data-count="yes"]').inner_text() == "1"
+    assert row.locator('[data-count="messages"]').inner_text() == "1"
+    other = page.locator('tr[data-party="Partij voor de Buurt"]')
+    assert other.locator('[data-count="yes"]').inner_text() == "0"
+    screenshot(page, "admin-outreach-per-party")
