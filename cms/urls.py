@@ -1,4 +1,4 @@
-"""The site's URLs: Django's and Wagtail's admin, the apps' own URLs, then Wagtail's page serving."""
+"""The site's URLs: Django's and Wagtail's admin, the headless API, the apps' own URLs, then Wagtail's page serving."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -7,10 +7,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .api import api
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v3/", api.urls),
 ]
 
 if settings.DEBUG:

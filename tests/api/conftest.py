@@ -1,0 +1,103 @@
+"""Fixtures for the headless API tests: bearer tokens, a published document, and a privacy scan of every response.
+
+The scan is autouse: every response any API test produces, through the test client or through schemathesis'
+in-process WSGI calls, is recorded, and at the end of the test none may contain an email address (other than
+the organisation's published contact addresses) or a name someone has not confirmed yet.
+"""
+
+import json
+import re
+
+import pytest
+from django.core.handlers.base import BaseHandler
+
+from pages.actions import PublishVersionAction
+from pages.models import DocumentPage
+
+EMAIL_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def response_text(response) -> str:
+    """The body as a person would read it: JSON decoded (so \\u escapes and \\/ are undone), else plain text."""
+    if getattr(response, "streaming", False):
+        return ""
+    body = response.content.decode("utf-8", errors="replace")
+    if "json" in response.get("Content-Type", ""):
+        try:
+            return json.dumps(json.loads(body), ensure_ascii=False)
+        except ValueError:
+            pass
+    return body
+
+
+def personal_data_in(text: str, *, allowed_addresses: set[str], private_values: set[str]) -> list[str]:
+    """Email addresses not on the allow-list, and private values (unconfirmed names, stored addresses), found in text."""
+    found = [address for address in EMAIL_ADDRESS.findall(text) if address.lower() not in allowed_addresses]
+    lowered = text.lower()
+    found.extend(value for value in private_values if value and value.lower() in lowered)
+    return found
+
+
+def public_addresses() -> set[str]:
+    """Addresses editors publish on purpose: each document's contact address."""
+    return {
+        address.lower()
+        for address in DocumentPage.objects.exclude(contact_email="").values_list("contact_email", flat=True)
+    }
+
+
+def private_values() -> set[str]:
+    """Personal data the API must never show, read from the database when the test ends."""
+    return set()
+
+
+@pytest.fixture(autouse=True)
+def api_responses(db, monkeypatch):
+    """Record every /api/ response of the test; afterwards, fail if any holds personal data."""
+    recorded: list[tuple[str, str, object]] = []
+    original = BaseHandler.get_response
+
+    def get_response(self, request):
+        response = original(self, request)
+        if request.path.startswith("/api/"):
+            recorded.append((request.method, request.get_full_path(), response))
+        return response
+
+    monkeypatch.setattr(BaseHandler, "get_response", get_response)
+    yield recorded
+    monkeypatch.undo()
+    allowed, private = public_addresses(), private_values()
+    leaks = [
+        f"{method} {path} → {found}"
+        for method, path, response in recorded
+        if (
+            found := personal_data_in(
+                response_text(response), allowed_addresses=allowed, private_values=private
+            )
+        )
+    ]
+    assert not leaks, "personal data in API responses:\n" + "\n".join(leaks)
+
+
+@pytest.fixture
+def bearer(db):
+    """bearer(user) → the Authorization header value of a fresh API token for that user."""
+    from wagtail.models import APIToken
+
+    def make(user) -> str:
+        _token, plaintext = APIToken.create_token(user=user, name="test")
+        return f"Bearer {plaintext}"
+
+    return make
+
+
+@pytest.fixture
+def published_document(make_document):
+    """published_document(**kwargs) → a document (built by make_document) with its first version published."""
+
+    def build(**kwargs) -> DocumentPage:
+        document = make_document(**kwargs)
+        PublishVersionAction(document, note="Eerste versie", skip_permission_check=True).execute()
+        return document
+
+    return build
