@@ -22,6 +22,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    path("steun/", include("supporters.urls")),
     path("", include("pages.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -1,4 +1,6 @@
-"""The partner network: organisations and the contacts in them. (Endorsements, sign-ups and reactions follow.)"""
+"""The partner network (organisations, contacts) and what readers do: endorse, sign up, react."""
+
+import secrets
 
 from django.db import models
 from django.db.models.functions import Lower
@@ -90,3 +92,234 @@ class Contact(models.Model):
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
+
+
+# --- What readers do: endorse, sign up, react. Every row waits for double opt-in before it counts. ---
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Visibility(models.TextChoices):
+    FULL_NAME = "name", _("met mijn volledige naam")
+    INITIALS = "initials", _("alleen met mijn initialen")
+    COUNT_ONLY = "count", _("alleen meetellen, niet tonen")
+
+
+class ModerationStatus(models.TextChoices):
+    PENDING = "pending", _("wacht op beoordeling")
+    APPROVED = "approved", _("goedgekeurd")
+    REJECTED = "rejected", _("afgewezen")
+
+
+class Consent(models.Model):
+    """Proof of consent for one submission: the exact wording shown, when, and on which page."""
+
+    email = models.EmailField(_("e-mailadres"), max_length=254, blank=True, db_index=True)
+    purpose = models.CharField(_("doel"), max_length=40)
+    wording = models.TextField(_("getoonde tekst"))
+    source_url = models.CharField(_("pagina"), max_length=500, blank=True)
+    given_at = models.DateTimeField(_("gegeven op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("toestemming")
+        verbose_name_plural = _("toestemmingen")
+        ordering = ["-given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} — {self.given_at:%Y-%m-%d %H:%M}"
+
+
+class Submission(models.Model):
+    """What every public submission shares: who (until erased), consent, and the double opt-in state.
+
+    `email` is stored normalised (stripped, lower case) and becomes NULL on erasure, so anonymous rows still count.
+    `nonce` changes with every (re)submission; a confirmation link carries it, so only the latest link confirms.
+    """
+
+    name = models.CharField(_("naam"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mailadres"), max_length=254, null=True, blank=True)
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("toestemming"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    nonce = models.CharField(max_length=32, default=new_nonce, editable=False)
+    created_at = models.DateTimeField(_("ingestuurd op"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class Endorsement(Submission):
+    """Support ("steun") for a document, call or activity by a person, or by an organisation through its contact."""
+
+    target = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("steunt"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation_name = models.CharField(_("organisatie (zoals opgegeven)"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("namens organisatie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="endorsements",
+        help_text=_("Gezet wanneer een contactpersoon van de organisatie de steun namens haar bevestigde."),
+    )
+    on_behalf = models.BooleanField(_("namens de organisatie"), default=False)
+    visibility = models.CharField(
+        _("zichtbaarheid"), max_length=10, choices=Visibility.choices, default=Visibility.COUNT_ONLY
+    )
+    message = models.TextField(_("boodschap"), max_length=500, blank=True)
+    message_status = models.CharField(
+        _("boodschap"), max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("steunbetuiging")
+        verbose_name_plural = _("steunbetuigingen")
+        ordering = ["-created_at"]
+        permissions = [
+            ("view_supporter_email", _("Kan e-mailadressen van steunbetuigers en reageerders zien"))
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "target"], name="supporters_endorsement_once_per_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or _('(anoniem)')} → {self.target_id}"
+
+
+class SignUpRole(models.TextChoices):
+    ORGANISER = "organiser", _("organisator")
+    HELPER = "helper", _("helper")
+
+
+class SignUp(Submission):
+    """A person offering to organise or help carry out an activity; beyond the role's capacity, a waiting list."""
+
+    activity = models.ForeignKey(
+        "pages.ActivityPage",
+        verbose_name=_("activiteit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(_("rol"), max_length=10, choices=SignUpRole.choices, default=SignUpRole.HELPER)
+    availability = models.TextField(_("beschikbaarheid"), max_length=500, blank=True)
+    waitlisted = models.BooleanField(_("op de wachtlijst"), default=False)
+
+    class Meta:
+        verbose_name = _("aanmelding")
+        verbose_name_plural = _("aanmeldingen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "activity"], name="supporters_signup_once_per_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or _('(anoniem)')} → {self.activity_id} ({self.role})"
+
+
+class ReactionKind(models.TextChoices):
+    REACTION = "reaction", _("reactie")
+    SUGGESTION = "suggestion", _("suggestie voor een activiteit")
+
+
+class ReactionStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("nog niet bevestigd")
+    NEW = "new", _("nieuw")
+    APPROVED = "approved", _("goedgekeurd (openbaar)")
+    REJECTED = "rejected", _("afgewezen")
+    PROCESSED = "processed", _("verwerkt")
+
+
+class Reaction(Submission):
+    """A reader's reaction or suggested activity, for the editors' inbox; public only once an editor approves it.
+
+    `activity` links it to the activity it became (or that an editor linked it to); when a published version first
+    contains that activity, the person hears so once (`notified_version`).
+    """
+
+    target = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("over"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(
+        _("soort"), max_length=12, choices=ReactionKind.choices, default=ReactionKind.REACTION
+    )
+    text = models.TextField(_("tekst"), max_length=2000)
+    visibility = models.CharField(
+        _("zichtbaarheid"), max_length=10, choices=Visibility.choices, default=Visibility.INITIALS
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReactionStatus.choices, default=ReactionStatus.UNCONFIRMED
+    )
+    activity = models.ForeignKey(
+        "pages.ActivityPage",
+        verbose_name=_("gekoppelde activiteit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notified_version = models.ForeignKey(
+        "pages.DocumentVersion",
+        verbose_name=_("gemeld bij versie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    editor_note = models.TextField(_("notitie van de redactie"), blank=True)
+
+    class Meta:
+        verbose_name = _("reactie")
+        verbose_name_plural = _("reacties")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ChangeNotice(models.Model):
+    """The ledger of "an activity you support changed" emails: one row per address per version, never two."""
+
+    version = models.ForeignKey("pages.DocumentVersion", on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(max_length=254)
+    activity_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wijzigingsbericht")
+        verbose_name_plural = _("wijzigingsberichten")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "email"], name="supporters_change_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.version_id}"

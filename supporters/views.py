@@ -1,0 +1,372 @@
+"""Public views: the three forms, the confirmation page (one POST button), change answers, export and erasure.
+
+Views parse input, apply abuse protection and call services; they never write themselves. A bad, expired or
+tampered token answers 400 with a Dutch explanation and stores nothing. CSRF protects every form except the
+token pages, where the signed token is the authorisation (mail clients may open them without cookies).
+"""
+
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Page
+
+from pages.models import ActivityPage, CallPage, DocumentPage
+
+from . import selectors, services
+from .forms import ChangeItemForm, DataRequestForm, EndorseForm, ReactionForm, SignUpForm
+from .models import ChangeNotice
+from .protection import RATE_LIMITED_MESSAGE, rate_limited
+from .services.notifications import CHANGE_PURPOSE
+from .services.privacy import ERASE_PURPOSE, EXPORT_PURPOSE
+from .services.submissions import ChangeAnswer, pending_submission
+from .tokens import InvalidToken, read_token
+
+TARGET_TYPES = (DocumentPage, CallPage, ActivityPage)
+
+
+def _target_or_404(page_id: int, types: tuple[type, ...] = TARGET_TYPES) -> Page:
+    page = Page.objects.live().public().filter(pk=page_id).specific().first()
+    if not isinstance(page, types):
+        raise Http404
+    return page
+
+
+def _source_url(request, page: Page) -> str:
+    return request.META.get("HTTP_REFERER") or page.get_full_url(request) or ""
+
+
+def invalid_token(request) -> HttpResponse:
+    return render(
+        request,
+        "supporters/message.html",
+        {
+            "title": _("Deze link werkt niet (meer)"),
+            "text": _(
+                "De link is verlopen, onvolledig overgenomen of al vervangen door een nieuwere. Er is niets "
+                "opgeslagen. Vul het formulier opnieuw in om een nieuwe link te ontvangen."
+            ),
+        },
+        status=400,
+    )
+
+
+def too_many(request) -> HttpResponse:
+    return render(
+        request,
+        "supporters/message.html",
+        {"title": _("Even geduld"), "text": RATE_LIMITED_MESSAGE},
+        status=429,
+    )
+
+
+def _submission(request, page: Page, *, form_class, form_id: str, group: str, title: str, submit):
+    """GET shows the form on its own page; POST validates, rate-limits, ignores bots and calls `submit(form)`."""
+    if request.method != "POST":
+        return render(
+            request,
+            "supporters/form_page.html",
+            {"page": page, "form": form_class(), "form_id": form_id, "title": title},
+        )
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "supporters/form_page.html",
+            {"page": page, "form": form, "form_id": form_id, "title": title},
+            status=400,
+        )
+    if rate_limited(request, group=group, email=form.cleaned_data["email"]):
+        return too_many(request)
+    if not form.is_probably_bot():
+        submit(form)
+    # Identical for new, known, already confirmed and bot submissions.
+    return render(
+        request,
+        "supporters/message.html",
+        {
+            "page": page,
+            "title": _("Bijna klaar: kijk in uw e-mail"),
+            "text": _(
+                "We hebben een e-mail gestuurd naar het adres dat u opgaf. Klik op de link daarin en bevestig; "
+                "pas daarna telt uw inzending mee. De link is 7 dagen geldig."
+            ),
+            "back_url": page.url,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def endorse(request, page_id: int):
+    page = _target_or_404(page_id)
+
+    def submit(form):
+        data = form.cleaned_data
+        services.endorsement_submit(
+            target=page,
+            name=data["name"],
+            email=data["email"],
+            organisation_name=data["organisation_name"],
+            on_behalf=data["on_behalf"],
+            message=data["message"],
+            visibility=data["visibility"],
+            consent_text=form.consent_text,
+            source_url=_source_url(request, page),
+        )
+
+    return _submission(
+        request,
+        page,
+        form_class=EndorseForm,
+        form_id="endorse-form",
+        group="supporters:endorse",
+        title=_("Steun “%(title)s”") % {"title": page.title},
+        submit=submit,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request, page_id: int):
+    page = _target_or_404(page_id, (ActivityPage,))
+
+    def submit(form):
+        data = form.cleaned_data
+        services.signup_submit(
+            activity=page,
+            name=data["name"],
+            email=data["email"],
+            role=data["role"],
+            availability=data["availability"],
+            consent_text=form.consent_text,
+            source_url=_source_url(request, page),
+        )
+
+    return _submission(
+        request,
+        page,
+        form_class=SignUpForm,
+        form_id="signup-form",
+        group="supporters:signup",
+        title=_("Aanmelden voor “%(title)s”") % {"title": page.title},
+        submit=submit,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def react(request, page_id: int):
+    page = _target_or_404(page_id)
+
+    def submit(form):
+        data = form.cleaned_data
+        services.reaction_submit(
+            target=page,
+            name=data["name"],
+            email=data["email"],
+            kind=data["kind"],
+            text=data["text"],
+            visibility=data["visibility"],
+            consent_text=form.consent_text,
+            source_url=_source_url(request, page),
+        )
+
+    return _submission(
+        request,
+        page,
+        form_class=ReactionForm,
+        form_id="reaction-form",
+        group="supporters:react",
+        title=_("Reageren op “%(title)s”") % {"title": page.title},
+        submit=submit,
+    )
+
+
+def reactions(request, page_id: int):
+    """Approved reactions on a page (the document links here; call and activity pages show them inline)."""
+    page = _target_or_404(page_id)
+    return render(
+        request,
+        "supporters/reactions.html",
+        {"page": page, "reactions": selectors.approved_reactions(target_id=page.pk)},
+    )
+
+
+CONFIRM_TEXTS = {
+    "steun": (_("Bevestig uw steun"), _("Uw steun telt mee")),
+    "aanmelding": (_("Bevestig uw aanmelding"), _("U bent aangemeld")),
+    "reactie": (_("Bevestig uw reactie"), _("Dank u, uw reactie is ontvangen")),
+}
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def confirm(request, kind: str, token: str):
+    """GET shows one confirm button (so link scanners confirm nothing); POST confirms, harmlessly twice."""
+    try:
+        submission = pending_submission(kind=kind, token=token)
+    except InvalidToken:
+        return invalid_token(request)
+    ask, done = CONFIRM_TEXTS[kind]
+    target = getattr(submission, "target", None) or getattr(submission, "activity", None)
+    if request.method != "POST":
+        return render(
+            request,
+            "supporters/confirm.html",
+            {"title": ask, "target": target, "submission": submission, "button": _("Ja, ik bevestig")},
+        )
+    try:
+        result = services.submission_confirm(kind=kind, token=token)
+    except InvalidToken:
+        return invalid_token(request)
+    return render(
+        request,
+        "supporters/confirmed.html",
+        {"title": done, "target": target, "result": result, "submission": result.submission},
+    )
+
+
+def _change_forms(request, notice: ChangeNotice):
+    endorsements, signups = selectors.change_notice_items(notice=notice)
+    activities = selectors.move_choices(notice=notice)
+    data = request.POST if request.method == "POST" else None
+    items = [(f"e{item.pk}", item, item.target) for item in endorsements]
+    items += [(f"s{item.pk}", item, item.activity) for item in signups]
+    return [
+        (submission, page, ChangeItemForm(data, prefix=prefix, activities=activities))
+        for prefix, submission, page in items
+    ]
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def change(request, token: str):
+    """After an activity changed: keep, move or withdraw each of the person's endorsements and sign-ups."""
+    try:
+        payload = read_token(CHANGE_PURPOSE, token)
+    except InvalidToken:
+        return invalid_token(request)
+    notice = (
+        ChangeNotice.objects.filter(pk=payload.get("id"), email=payload.get("e"))
+        .select_related("version__document")
+        .first()
+    )
+    if notice is None:
+        return invalid_token(request)
+    forms = _change_forms(request, notice)
+    if request.method == "POST" and all(form.is_valid() for _s, _p, form in forms):
+        changed = services.change_answer_apply(
+            answers=[
+                ChangeAnswer(
+                    submission=s, action=form.cleaned_data["action"], move_to=form.cleaned_data.get("move_to")
+                )
+                for s, _p, form in forms
+            ]
+        )
+        return render(
+            request,
+            "supporters/message.html",
+            {
+                "title": _("Uw keuze is verwerkt"),
+                "text": _("Aangepast: %(n)s. De rest blijft zoals het was.") % {"n": changed},
+            },
+        )
+    return render(
+        request,
+        "supporters/change.html",
+        {"notice": notice, "version": notice.version, "forms": forms},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def data_request(request):
+    """Ask for an export or erasure: the links are emailed, whatever is (or is not) stored about the address."""
+    form = DataRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if rate_limited(request, group="supporters:data", email=form.cleaned_data["email"]):
+            return too_many(request)
+        if not form.is_probably_bot():
+            services.personal_data_request(email=form.cleaned_data["email"])
+        return render(
+            request,
+            "supporters/message.html",
+            {
+                "title": _("Kijk in uw e-mail"),
+                "text": _(
+                    "Als dit adres bij ons bekend is, of niet: u ontvangt een e-mail met een link om uw gegevens "
+                    "te downloaden en een link om ze te laten verwijderen. De links zijn 7 dagen geldig."
+                ),
+            },
+        )
+    return render(
+        request,
+        "supporters/data_request.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _email_from(purpose: str, token: str) -> str | None:
+    try:
+        return read_token(purpose, token).get("e") or None
+    except InvalidToken:
+        return None
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def data_export(request, token: str):
+    email = _email_from(EXPORT_PURPOSE, token)
+    if email is None:
+        return invalid_token(request)
+    if request.method != "POST":
+        return render(
+            request,
+            "supporters/confirm.html",
+            {
+                "title": _("Uw gegevens downloaden"),
+                "text": _("U krijgt een JSON-bestand met alles wat wij over uw e-mailadres bewaren."),
+                "button": _("Download mijn gegevens"),
+            },
+        )
+    data = services.personal_data_collect(email=email)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"kracht-van-mokum-gegevens-{timezone.now():%Y%m%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def data_erase(request, token: str):
+    email = _email_from(ERASE_PURPOSE, token)
+    if email is None:
+        return invalid_token(request)
+    if request.method != "POST":
+        return render(
+            request,
+            "supporters/confirm.html",
+            {
+                "title": _("Uw gegevens laten verwijderen"),
+                "text": _(
+                    "Wij verwijderen uw naam, e-mailadres, boodschappen, reacties en aanmeldingen. Uw steun blijft "
+                    "alleen als anoniem getal meetellen. Dit kan niet ongedaan worden gemaakt."
+                ),
+                "button": _("Verwijder mijn gegevens"),
+            },
+        )
+    services.personal_data_erase(email=email)
+    return render(
+        request,
+        "supporters/message.html",
+        {
+            "title": _("Uw gegevens zijn verwijderd"),
+            "text": _("Wij bewaren niets meer dat naar u herleidbaar is."),
+        },
+    )
