@@ -7,6 +7,7 @@ apps. Routers must be added before `api.urls` is first read, so `cms/urls.py` im
 from wagtail.api.v3.api import api
 
 import pages.api
+import supporters.api
 
 api.title = "Kracht van Mokum API"
 api.description = (
@@ -16,3 +17,4 @@ api.description = (
 
 pages.api.install_problem_handlers(api)
 api.add_router("/living-documents/", pages.api.router)
+api.add_router("/supporters/", supporters.api.router)

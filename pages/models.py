@@ -25,7 +25,7 @@ class PublicCountsMixin:
 
     @property
     def public_counts(self) -> dict[str, int]:
-        return public_counts([self.pk])[self.pk]
+        return public_counts([self])[self.pk]
 
 
 class DocumentPage(PublicCountsMixin, RoutablePageMixin, Page):

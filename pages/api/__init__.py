@@ -6,6 +6,15 @@ The site adds these to Wagtail's one API instance, so that there is one schema f
 """
 
 from .documents import router
+from .forms import form_problem, form_schema
 from .problems import ApiProblem, install_problem_handlers, problem, problem_responses
 
-__all__ = ["ApiProblem", "install_problem_handlers", "problem", "problem_responses", "router"]
+__all__ = [
+    "ApiProblem",
+    "form_problem",
+    "form_schema",
+    "install_problem_handlers",
+    "problem",
+    "problem_responses",
+    "router",
+]

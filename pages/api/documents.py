@@ -88,7 +88,7 @@ class DocumentListing:
             "document_id", "number"
         ):
             newest[document_id] = max(number, newest.get(document_id, 0))
-        counts = public_counts(ids)
+        counts = public_counts(documents)
         return [
             {
                 "id": document.pk,
@@ -113,11 +113,11 @@ def get_document(request: HttpRequest, document_id: int = DocumentId):
     """The live document as the site shows it: texts, calls and activities in reading order, with counts."""
     document = _document_or_404(document_id)
     calls = document_outline(document=document)
-    ids = [document.pk]
+    counted: list = [document]
     for call in calls:
-        ids.append(call.pk)
-        ids.extend(activity.pk for activity in call.activity_list)
-    counts = public_counts(ids)
+        counted.append(call)
+        counted.extend(call.activity_list)
+    counts = public_counts(counted)
     base_url = document.full_url_for()
     newest = latest_version(document=document)
     return {

@@ -63,6 +63,7 @@ FIELD_MESSAGES = {
     "extra_forbidden": gettext_lazy("Dit veld is onbekend."),
 }
 GENERIC_FIELD_MESSAGE = gettext_lazy("Deze waarde is ongeldig.")
+INVALID_INPUT = gettext_lazy("De invoer klopt niet. Per veld staat hieronder wat er mis is.")
 
 
 class ApiProblem(Exception):
@@ -127,11 +128,7 @@ def _field_error(error: dict[str, Any]) -> dict[str, Any]:
 
 
 def validation_problem(errors: list[dict[str, Any]]) -> HttpResponse:
-    return problem(
-        422,
-        _("De invoer klopt niet. Per veld staat hieronder wat er mis is."),
-        errors=errors,
-    )
+    return problem(422, str(INVALID_INPUT), errors=errors)
 
 
 def install_problem_handlers(api: NinjaAPI) -> None:

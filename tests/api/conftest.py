@@ -47,8 +47,30 @@ def public_addresses() -> set[str]:
 
 
 def private_values() -> set[str]:
-    """Personal data the API must never show, read from the database when the test ends."""
-    return set()
+    """Personal data the API must never show, read from the database when the test ends.
+
+    Unconfirmed submissions entirely; of confirmed endorsements the full name unless shown in full, the
+    organisation as typed unless shown with the full name or confirmed on the organisation's behalf, and any
+    message not approved; sign-ups and reactions entirely.
+    """
+    from supporters.models import Endorsement, ModerationStatus, Reaction, SignUp, Visibility
+
+    values: set[str] = set()
+    rows = Endorsement.objects.values_list(
+        "name", "organisation_name", "organisation", "message", "confirmed_at", "visibility", "message_status"
+    )
+    for name, organisation_name, organisation, message, confirmed, visibility, message_status in rows:
+        shown_in_full = confirmed is not None and visibility == Visibility.FULL_NAME
+        if not shown_in_full:
+            values.add(name)
+            # A confirmed endorsement on behalf of a known organisation makes that organisation public.
+            if confirmed is None or organisation is None:
+                values.add(organisation_name)
+        if confirmed is None or message_status != ModerationStatus.APPROVED:
+            values.add(message)
+    values.update(*SignUp.objects.values_list("name", "availability"))
+    values.update(*Reaction.objects.values_list("name", "text"))
+    return {value.strip() for value in values if value and len(value.strip()) >= 4}
 
 
 @pytest.fixture(autouse=True)

@@ -40,7 +40,8 @@ def test_document_outline_holds_texts_calls_and_activities_in_reading_order(clie
     assert first["when"] == "maandelijks"
     assert first["where"] == "Oost"
     assert first["url"] == f"https://kvm.example.org{document.url}call-1/activiteit-1-1/"
-    assert first["counts"] == {}
+    assert first["counts"] == {"endorsements": 0, "organisers": 0, "helpers": 0, "waitlisted": 0}
+    assert body["counts"] == {"endorsements": 0}
     assert body["latest_version"]["number"] == 1
     assert body["latest_version"]["note"] == "Eerste versie"
 

@@ -38,7 +38,7 @@ def test_call_and_activity_expose_their_fields(client, make_document):
     assert body["meta"]["type"] == "pages.ActivityPage"
     assert (body["status"], body["needs_people"]) == ("running", "Twee gespreksleiders")
     assert (body["when"], body["where"]) == ("maandelijks", "Buurthuis De Meeuw, Oost")
-    assert body["public_counts"] == {}
+    assert body["public_counts"] == {"endorsements": 0, "organisers": 0, "helpers": 0, "waitlisted": 0}
 
 
 def test_document_exposes_its_texts_with_rich_text_as_display_html(client, make_document):

@@ -1,0 +1,63 @@
+"""Django forms as JSON bodies of the headless API, so that a form and its endpoint validate the same way.
+
+`form_schema` documents a form's fields in the OpenAPI schema (type, required, length, choices, label as
+description); the form itself still does the validating, and `form_problem` turns its errors into one Dutch
+problem detail. Endpoints therefore accept exactly what the site's form accepts, with the same messages.
+"""
+
+from typing import Any
+
+from django import forms
+from ninja import Schema
+from pydantic import Field, create_model
+
+from .problems import INVALID_INPUT, ApiProblem
+
+
+def _description(field: forms.Field) -> str:
+    parts = [str(part) for part in (field.label, field.help_text) if part]
+    return " ".join(parts)
+
+
+def form_schema(form_class: type[forms.Form], *, name: str, exclude: tuple[str, ...] = ()) -> type[Schema]:
+    """A ninja schema with one property per form field; required exactly where the form requires a value."""
+    fields: dict[str, Any] = {}
+    # An unbound instance, because forms may set labels (such as a consent wording) in __init__.
+    for field_name, field in form_class().fields.items():
+        if field_name in exclude:
+            continue
+        extra: dict[str, Any] = {}
+        annotation: Any = str
+        default: Any = ... if field.required else ""
+        if isinstance(field, forms.BooleanField):
+            annotation = bool
+            default = ... if field.required else False
+            if field.required:
+                extra["const"] = True
+        elif isinstance(field, forms.ChoiceField):
+            extra["enum"] = [str(value) for value, _label in field.choices if value != ""]
+        else:
+            if getattr(field, "max_length", None):
+                extra["maxLength"] = field.max_length
+            if isinstance(field, forms.EmailField):
+                extra["format"] = "email"
+        fields[field_name] = (
+            annotation,
+            Field(default, description=_description(field), json_schema_extra=extra or None),
+        )
+    return create_model(name, __base__=Schema, **fields)
+
+
+def form_problem(form: forms.Form, *, loc: tuple[str, ...] = ("body",)) -> ApiProblem:
+    """A 422 problem listing every error of a bound, invalid form, with the form's own (Dutch) messages."""
+    errors = [
+        {
+            "type": error.code or "invalid",
+            "loc": [*loc, field] if field != forms.forms.NON_FIELD_ERRORS else list(loc),
+            "msg": message,
+        }
+        for field, field_errors in form.errors.as_data().items()
+        for error in field_errors
+        for message in error.messages
+    ]
+    return ApiProblem(422, str(INVALID_INPUT), errors=errors)
