@@ -19,11 +19,20 @@ def _description(field: forms.Field) -> str:
     return " ".join(parts)
 
 
-def form_schema(form_class: type[forms.Form], *, name: str, exclude: tuple[str, ...] = ()) -> type[Schema]:
-    """A ninja schema with one property per form field; required exactly where the form requires a value."""
+def form_schema(
+    form_class: type[forms.Form],
+    *,
+    name: str,
+    exclude: tuple[str, ...] = (),
+    form_kwargs: dict[str, Any] | None = None,
+) -> type[Schema]:
+    """A ninja schema with one property per form field; required exactly where the form requires a value.
+
+    Built from an unbound instance (`form_kwargs` passed on), because forms may set labels or choices in
+    `__init__`; choices that come from the database belong in `form_kwargs` or stay undocumented (an empty list).
+    """
     fields: dict[str, Any] = {}
-    # An unbound instance, because forms may set labels (such as a consent wording) in __init__.
-    for field_name, field in form_class().fields.items():
+    for field_name, field in form_class(**(form_kwargs or {})).fields.items():
         if field_name in exclude:
             continue
         extra: dict[str, Any] = {}
@@ -34,6 +43,12 @@ def form_schema(form_class: type[forms.Form], *, name: str, exclude: tuple[str, 
             default = ... if field.required else False
             if field.required:
                 extra["const"] = True
+        elif isinstance(field, forms.MultipleChoiceField):
+            annotation = list[str]
+            default = ... if field.required else []
+            choices = [str(value) for value, _label in field.choices if value != ""]
+            if choices:
+                extra["items"] = {"type": "string", "enum": choices}
         elif isinstance(field, forms.ChoiceField):
             extra["enum"] = [str(value) for value, _label in field.choices if value != ""]
         else:
