@@ -30,11 +30,36 @@ def response_text(response) -> str:
     return body
 
 
+# Machine-readable parts of a problem detail: codes and field paths, never what a person wrote.
+STRUCTURAL_KEYS = {"loc", "type"}
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() if key not in STRUCTURAL_KEYS for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
 def personal_data_in(text: str, *, allowed_addresses: set[str], private_values: set[str]) -> list[str]:
-    """Email addresses not on the allow-list, and private values (unconfirmed names, stored addresses), found in text."""
+    """Email addresses not on the allow-list, and private values (names, messages) found in a response body.
+
+    A private value of 8 characters or more counts anywhere in the text; a shorter one (generated test data such
+    as "Anna" would otherwise match ordinary words) only as a whole JSON string outside error codes and paths.
+    """
     found = [address for address in EMAIL_ADDRESS.findall(text) if address.lower() not in allowed_addresses]
     lowered = text.lower()
-    found.extend(value for value in private_values if value and value.lower() in lowered)
+    try:
+        whole = {item.strip().lower() for item in _strings(json.loads(text))}
+    except ValueError:
+        whole = set()
+    for value in private_values:
+        needle = value.lower()
+        if (len(needle) >= 8 and needle in lowered) or needle in whole:
+            found.append(value)
     return found
 
 
@@ -70,7 +95,7 @@ def private_values() -> set[str]:
             values.add(message)
     values.update(*SignUp.objects.values_list("name", "availability"))
     values.update(*Reaction.objects.values_list("name", "text"))
-    return {value.strip() for value in values if value and len(value.strip()) >= 4}
+    return {value.strip() for value in values if value and value.strip()}
 
 
 @pytest.fixture(autouse=True)

@@ -38,3 +38,9 @@ def test_every_api_response_of_a_test_is_recorded(client, api_responses):
         ("GET", "/api/v3/living-documents/"),
         ("GET", "/api/v3/openapi.json"),
     ]
+
+
+def test_short_private_values_count_only_as_whole_strings():
+    private = {"Anna"}
+    assert personal_data_in('{"name": "Anna"}', allowed_addresses=set(), private_values=private) == ["Anna"]
+    assert personal_data_in('{"detail": "Vannacht"}', allowed_addresses=set(), private_values=private) == []
