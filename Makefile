@@ -1,11 +1,14 @@
-# The two commands: `make run` (serve the site and its worker) and `make test` (lint, then the test suite).
+# The two commands: `make run` (serve the site and its worker) and `make test` (lint, then the test suite, browser
+# tests included when Chromium is there: `make browser` installs it).
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint format deps clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test bench lint format deps browser audit clean
 
 deps: $(VENV)/.deps-installed
 
@@ -17,6 +20,20 @@ $(VENV)/.deps-installed: pyproject.toml
 	@$(PY) -m pip install -q --disable-pip-version-check -r $(VENV)/requirements.txt
 	@touch $@
 
+# Test tools from npm (axe-core), exactly as locked; the site itself has no JavaScript build, so `make run` never
+# needs npm. Without npm the accessibility checks skip (and fail in CI, which sets KVM_REQUIRE_BROWSER=1).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: skipping axe-core (the accessibility checks will skip)"; fi
+
+# Debian's Chromium for the browser tests (root, apt); nothing happens when it is already there.
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -x $(CHROMIUM) && echo "Chromium: $(CHROMIUM)"
+
+audit: deps
+	$(PY) .ci/audit.py
+
 run: deps
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py load_demo
@@ -24,7 +41,7 @@ run: deps
 	@echo "Site: http://127.0.0.1:$(PORT)/   Beheer: http://127.0.0.1:$(PORT)/admin/   (Ctrl-C stopt alles)"
 	@bash -c '$(PY) manage.py qcluster & qpid=$$!; trap "kill -TERM $$qpid 2>/dev/null; wait $$qpid 2>/dev/null" EXIT; trap "exit 130" INT TERM; $(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
-test: deps
+test: deps node_modules/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -9,3 +9,8 @@ class PagesConfig(AppConfig):
     label = "pages"
     verbose_name = _("Levend document")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .cache import connect_invalidation
+
+        connect_invalidation()

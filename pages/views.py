@@ -1,5 +1,7 @@
 """Public views of a document's versions: history, permanent version, comparison and Atom feed."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -14,6 +16,13 @@ from .models import DocumentPage, DocumentVersion
 from .selectors import removed_activity
 from .versioning import STATUS_LABELS, compute_changes, snapshot_text, word_diff_html
 
+_VERSION_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _version_number(value: str) -> int | None:
+    """A version number typed in a query string: ASCII digits that fit the routes, else None."""
+    return int(value) if _VERSION_NUMBER.fullmatch(value) else None
+
 
 def _version_or_404(document: DocumentPage, number) -> DocumentVersion:
     return get_object_or_404(DocumentVersion, document=document, number=int(number))
@@ -22,10 +31,10 @@ def _version_or_404(document: DocumentPage, number) -> DocumentVersion:
 def version_history(request, document: DocumentPage):
     """Every version, newest first, with its note and change list; a small form picks two to compare."""
     versions = list(document.versions.order_by("-number").only("number", "published_at", "note", "changes"))
-    first, second = request.GET.get("van", ""), request.GET.get("tot", "")
-    if first.isdigit() and second.isdigit():
+    first, second = _version_number(request.GET.get("van", "")), _version_number(request.GET.get("tot", ""))
+    if first is not None and second is not None:
         return HttpResponseRedirect(
-            document.path_on_site() + document.reverse_subpage("compare", args=[int(first), int(second)])
+            document.path_on_site() + document.reverse_subpage("compare", args=[first, second])
         )
     return TemplateResponse(
         request,

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment variables are read here and in the other settings modules only."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
     "django_q",
     "anymail",
     "corsheaders",
+    "ninja",
+    "csp",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,7 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that a cached page skips everything below (it was stored with the headers they added).
+    "pages.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "cms.middleware.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -118,6 +127,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a login while the username and address are locked out, before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login attempts: after AXES_FAILURE_LIMIT failures for one username from one address, that combination is refused
+# until AXES_COOLOFF_MINUTES have passed (or `manage.py axes_reset_username <name>`). Locking the combination, not
+# the address alone, keeps one guesser behind a shared proxy address from locking every editor out.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -181,6 +205,47 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
 }
+
+# Content-Security-Policy (django-csp). Public pages: no inline script or style, nothing from other sites.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Wagtail's admin uses inline scripts and styles (and frames its own preview), so it gets a looser policy that
+# still allows nothing from other sites. `cms.middleware.SiteCSPMiddleware` applies it under these prefixes.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Avatars from a third party would leak who edits and break under the admin's policy.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Full-page cache for anonymous readers (`pages.cache`): seconds a page may be served from the cache, 0 = off.
+# Any publish, unpublish, move or delete, and every new version, invalidates all cached pages at once. With more
+# than one process the cache must be shared (REDIS_URL), or a process would not hear of another's publish.
+KVM_PAGES = {"PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "0"))}
 
 # Headless API (Wagtail's API v3 at /api/v3/): rich text as display HTML, at most 100 items per page, and
 # cross-origin access only for the listed origins and only under /api/.

@@ -1,0 +1,161 @@
+"""A full-page cache for anonymous readers that a publish can never leave stale.
+
+Every cached page is stored under the current *generation*, a token in the cache. Anything that can change a public
+page (a publish, unpublish, move, delete or privacy change of any page, a site change, a new version) replaces the
+generation once its transaction commits, so every page cached before it is skipped from then on. Other apps whose
+data shows on public pages (counts, lists) call `invalidate_public_pages()` after they commit a change.
+
+Only plain anonymous GETs are cached: no cookie but the CSRF and language cookies (so no session, no flash
+message), and a 200 response that sets no cookie and is not marked private. A page with a form that renders a CSRF
+token sets the CSRF cookie, so it is never cached. The key holds the scheme, host, full path and language.
+"""
+
+import hashlib
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.checks import Warning as CheckWarning
+from django.core.checks import register
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+
+from .conf import pages_setting
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "kvm:page-cache:generation"
+_UNCACHEABLE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
+
+
+def _cache():
+    return caches[pages_setting("PAGE_CACHE_ALIAS")]
+
+
+def current_generation() -> str:
+    cache = _cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY) or ""
+    return generation
+
+
+def _new_generation() -> None:
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def invalidate_public_pages() -> None:
+    """Stop serving every cached page, once the current transaction (if any) commits."""
+    if pages_setting("PAGE_CACHE_SECONDS"):
+        transaction.on_commit(_new_generation)
+
+
+class PublicPageCacheMiddleware:
+    """Serves anonymous GETs of public pages from the cache; see the module docstring for what is cached.
+
+    Put it first in MIDDLEWARE: a hit then skips the rest, and the stored response carries their headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = pages_setting("PAGE_CACHE_SECONDS")
+        if not seconds or not self._cacheable_request(request):
+            return self.get_response(request)
+        cache = _cache()
+        key = self._key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            status, headers, content = stored
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = self.get_response(request)
+        if self._cacheable_response(response):
+            headers = [(name, value) for name, value in response.items()]
+            cache.set(key, (response.status_code, headers, response.content), timeout=seconds)
+        return response
+
+    @staticmethod
+    def _cacheable_request(request) -> bool:
+        if request.method != "GET":
+            return False
+        if request.path.startswith(tuple(pages_setting("PAGE_CACHE_EXCLUDE_PREFIXES"))):
+            return False
+        ignored = {
+            settings.CSRF_COOKIE_NAME,
+            settings.LANGUAGE_COOKIE_NAME,
+            *pages_setting("PAGE_CACHE_IGNORED_COOKIES"),
+        }
+        return set(request.COOKIES) <= ignored
+
+    @staticmethod
+    def _cacheable_response(response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        directives = cc_delim_re.split(response.get("Cache-Control", ""))
+        if {part.split("=")[0].strip().lower() for part in directives} & _UNCACHEABLE_CACHE_CONTROL:
+            return False
+        return "*" not in response.get("Vary", "")
+
+    @staticmethod
+    def _key(request) -> str:
+        language_cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        parts = (
+            request.build_absolute_uri(),
+            request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+            language_cookie,
+        )
+        digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        return f"kvm:page-cache:{current_generation()}:{digest}"
+
+
+def connect_invalidation() -> None:
+    """Invalidate on every change Wagtail or this app can make to what anonymous readers see."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, PageViewRestriction, Site
+    from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+    from .signals import version_published
+
+    def receiver(sender=None, **kwargs):
+        if not kwargs.get("raw"):
+            invalidate_public_pages()
+
+    for signal in (page_published, page_unpublished, page_slug_changed, post_page_move, version_published):
+        signal.connect(receiver, dispatch_uid=f"kvm-page-cache-{id(signal)}", weak=False)
+    for model in (Site, PageViewRestriction):
+        post_save.connect(
+            receiver, sender=model, dispatch_uid=f"kvm-page-cache-save-{model.__name__}", weak=False
+        )
+        post_delete.connect(
+            receiver, sender=model, dispatch_uid=f"kvm-page-cache-del-{model.__name__}", weak=False
+        )
+
+    def page_deleted(sender, instance, **kwargs):
+        if isinstance(instance, Page):
+            invalidate_public_pages()
+
+    post_delete.connect(page_deleted, dispatch_uid="kvm-page-cache-delete-page", weak=False)
+
+
+@register()
+def check_shared_cache(app_configs, **kwargs):
+    """The cache must be shared by every process, or one process's publish leaves the others' pages stale."""
+    if not pages_setting("PAGE_CACHE_SECONDS"):
+        return []
+    backend = settings.CACHES.get(pages_setting("PAGE_CACHE_ALIAS"), {}).get("BACKEND", "")
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            CheckWarning(
+                "The page cache uses a per-process cache; a publish only invalidates the process it happens in.",
+                hint="Use a shared cache (e.g. set REDIS_URL) or run a single process.",
+                id="pages.W001",
+            )
+        ]
+    return []

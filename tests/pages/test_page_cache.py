@@ -1,0 +1,116 @@
+"""The full-page cache serves anonymous readers without the database, and a publish is visible at once."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
+
+from pages.actions import PublishVersionAction
+from pages.cache import PublicPageCacheMiddleware
+from pages.models import ActivityPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.KVM_PAGES = {**settings.KVM_PAGES, "PAGE_CACHE_SECONDS": 300}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def document(make_document):
+    return make_document(calls=1, activities_per_call=1)
+
+
+def test_a_second_anonymous_reader_is_served_from_the_cache(
+    client, page_cache, document, django_assert_num_queries
+):
+    first = client.get(document.url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(document.url)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_publishing_an_activity_shows_at_once(
+    client, page_cache, document, django_capture_on_commit_callbacks
+):
+    activity = ActivityPage.objects.descendant_of(document).get()
+    assert "Activiteit 1.1" in client.get(document.url).content.decode()
+    assert "Activiteit 1.1" in client.get(activity.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.title = "Nieuwe naam"
+        activity.save_revision().publish()
+    assert "Nieuwe naam" in client.get(document.url).content.decode()
+    assert "Nieuwe naam" in client.get(activity.url).content.decode()
+
+
+def test_unpublishing_removes_the_page_at_once(
+    client, page_cache, document, django_capture_on_commit_callbacks
+):
+    activity = ActivityPage.objects.descendant_of(document).get()
+    assert client.get(activity.url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.unpublish()
+    assert client.get(activity.url).status_code == 404
+    assert "Activiteit 1.1" not in client.get(document.url).content.decode()
+
+
+def test_deleting_a_page_removes_it_at_once(client, page_cache, document, django_capture_on_commit_callbacks):
+    activity = ActivityPage.objects.descendant_of(document).get()
+    assert "Activiteit 1.1" in client.get(document.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.delete()
+    assert "Activiteit 1.1" not in client.get(document.url).content.decode()
+
+
+def test_a_new_version_shows_at_once(client, page_cache, document, django_capture_on_commit_callbacks):
+    client.get(document.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        PublishVersionAction(document, note="Een nieuwe versie.", skip_permission_check=True).execute()
+    assert "Een nieuwe versie." in client.get(document.url).content.decode()
+
+
+def test_logged_in_editors_are_never_served_a_cached_page(client, page_cache, document, admin_user):
+    client.get(document.url)
+    client.force_login(admin_user)
+    client.get(document.url)
+    assert queries_for(client, document.url) > 0
+
+
+def test_a_flash_message_cookie_bypasses_the_cache(client, page_cache, document):
+    client.get(document.url)
+    client.cookies["messages"] = "iets"
+    assert queries_for(client, document.url) > 0
+
+
+def test_off_by_default(client, document):
+    client.get(document.url)
+    assert queries_for(client, document.url) > 0
+
+
+def test_a_page_that_sets_a_cookie_is_not_cached(rf, page_cache):
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        response = HttpResponse("formulier")
+        response.set_cookie("csrftoken", "x")
+        return response
+
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(rf.get("/formulier/"))
+    middleware(rf.get("/formulier/"))
+    assert len(calls) == 2

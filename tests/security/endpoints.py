@@ -1,0 +1,77 @@
+"""The public surface the hostile-input corpus goes through: one line per route or form.
+
+A *route* is a public GET URL. Its template may use the world's placeholders (`{document}`, `{call}`,
+`{activity}`, `{call_slug}`, `{first}`, `{second}` and what WORLD_EXTENSIONS add) and at most one `{param}`:
+the route parameter the corpus is put into (`default` is its working value).
+
+A *form* is a public POST endpoint (a supporters or newsletter form, an API call). `data(world)` returns a valid
+submission; each name in `fields` gets each corpus value in turn. `stored(world, name, value)`, when given, returns
+True if the value was kept somewhere it must not be. JSON endpoints set `json=True`.
+
+Other apps add theirs here, e.g.:
+    PUBLIC_FORMS.append(Form("endorse", "{activity}steun/", data=lambda w: {"email": "a@example.org"}, fields=("email", "name")))
+    WORLD_EXTENSIONS.append(lambda world: {"confirm_token": make_token("confirm", {...})})
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Route:
+    """A public GET URL the corpus is sent to, in its query string and (with `{param}`) in its path."""
+
+    name: str
+    template: str
+    default: str = ""
+    html: bool = True
+
+    def url(self, placeholders: dict[str, str], value: str | None = None) -> str:
+        param = self.default.format(**placeholders) if value is None else value
+        return self.template.format(**placeholders, param=param)
+
+    @property
+    def has_param(self) -> bool:
+        return "{param}" in self.template
+
+
+@dataclass(frozen=True)
+class Form:
+    """A public form or API endpoint the corpus is posted to, field by field."""
+
+    name: str
+    template: str
+    data: Callable[[Any], dict[str, Any]]
+    fields: tuple[str, ...]
+    json: bool = False
+    stored: Callable[[Any, str, str], bool] | None = None
+    # Answers that are fine for hostile input: shown again with errors, refused, rate limited, or "thank you".
+    acceptable_statuses: frozenset[int] = field(
+        default_factory=lambda: frozenset({200, 302, 303, 400, 403, 404, 422, 429})
+    )
+
+    def url(self, placeholders: dict[str, str]) -> str:
+        return self.template.format(**placeholders)
+
+
+PUBLIC_ROUTES: list[Route] = [
+    Route("document", "{document}"),
+    Route("call", "{call}"),
+    Route("activity", "{activity}"),
+    Route("page-path", "{document}{param}/", default="{call_slug}"),
+    Route("child-path", "{call}{param}/", default="{activity_slug}"),
+    Route("version-history", "{document}versies/"),
+    Route("version", "{document}versies/{param}/", default="1"),
+    Route("compare-first", "{document}versies/{param}...2/", default="1"),
+    Route("compare-second", "{document}versies/1...{param}/", default="2"),
+    Route("feed", "{document}versies/feed/", html=False),
+]
+
+# Query parameters the pages read (and some they do not): each gets every corpus value.
+QUERY_PARAMETERS: tuple[str, ...] = ("van", "tot", "q", "page", "next", "token", "lang")
+
+PUBLIC_FORMS: list[Form] = []
+
+# Functions world → dict of extra placeholders (tokens, ids) for the routes and forms other apps add.
+WORLD_EXTENSIONS: list[Callable[[Any], dict[str, str]]] = []
