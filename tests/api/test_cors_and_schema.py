@@ -72,3 +72,22 @@ def test_interactive_docs_are_served(client):
     response = client.get("/api/v3/docs/")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+
+
+def test_docs_use_the_bundled_swagger_files_not_a_cdn(client):
+    html = client.get("/api/v3/docs/").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn." not in html
+
+
+def test_the_page_cache_never_serves_api_answers(client, settings, make_document):
+    settings.KVM_PAGES = {**getattr(settings, "KVM_PAGES", {}), "PAGE_CACHE_SECONDS": 300}
+    settings.CORS_ALLOWED_ORIGINS = [PARTNER, "https://tweede.example"]
+    document = make_document(calls=1, activities_per_call=0)
+    url = f"/api/v3/living-documents/{document.pk}/"
+    assert client.get(url, HTTP_ORIGIN=PARTNER)["Access-Control-Allow-Origin"] == PARTNER
+    second = client.get(url, HTTP_ORIGIN="https://tweede.example")
+    assert second["Access-Control-Allow-Origin"] == "https://tweede.example"
+    document.title = "Nieuwe titel zonder publicatie"
+    document.save(update_fields=["title"])  # no publish signal, so a cached answer would stay stale
+    assert client.get(url).json()["title"] == "Nieuwe titel zonder publicatie"
