@@ -6,12 +6,17 @@ generation once its transaction commits, so every page cached before it is skipp
 data shows on public pages (counts, lists) call `invalidate_public_pages()` after they commit a change.
 
 Only plain anonymous GETs are cached: no cookie but the CSRF and language cookies (so no session, no flash
-message), and a 200 response that sets no cookie and is not marked private. A page with a form that renders a CSRF
-token sets the CSRF cookie, so it is never cached. The key holds the scheme, host, full path and language.
+message), and a 200 response that sets no cookie and is not marked private. The key holds the scheme, host, full
+path and language.
+
+Pages with forms are cached too: the middleware sits inside Django's CsrfViewMiddleware, stores the page with a
+placeholder where the CSRF token was, and puts the reader's own token back on every hit (`get_token`, so the CSRF
+middleware sets the reader's cookie on the way out). Each reader keeps a valid token of their own.
 """
 
 import hashlib
 import logging
+import re
 import uuid
 
 from django.conf import settings
@@ -20,6 +25,7 @@ from django.core.checks import Warning as CheckWarning
 from django.core.checks import register
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.cache import cc_delim_re
 
 from .conf import pages_setting
@@ -27,6 +33,8 @@ from .conf import pages_setting
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "kvm:page-cache:generation"
+CSRF_PLACEHOLDER = b"__kvm_csrf_token__"
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _UNCACHEABLE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
 
 
@@ -56,7 +64,8 @@ def invalidate_public_pages() -> None:
 class PublicPageCacheMiddleware:
     """Serves anonymous GETs of public pages from the cache; see the module docstring for what is cached.
 
-    Put it first in MIDDLEWARE: a hit then skips the rest, and the stored response carries their headers.
+    Put it right after CsrfViewMiddleware: a hit skips the view and the database; the middleware outside it
+    (security headers, CSP, CSRF cookie) still runs on every response.
     """
 
     def __init__(self, get_response):
@@ -71,6 +80,8 @@ class PublicPageCacheMiddleware:
         stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored
+            if CSRF_PLACEHOLDER in content:
+                content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode("ascii"))
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -78,7 +89,8 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if self._cacheable_response(response):
             headers = [(name, value) for name, value in response.items()]
-            cache.set(key, (response.status_code, headers, response.content), timeout=seconds)
+            content = _CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
+            cache.set(key, (response.status_code, headers, content), timeout=seconds)
         return response
 
     @staticmethod

@@ -11,8 +11,16 @@ class SupportersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from pages.signals import version_published
 
-        from .receivers import version_published_received
+        from .models import Endorsement, Reaction, SignUp
+        from .receivers import public_data_changed, version_published_received
 
         version_published.connect(version_published_received, dispatch_uid="supporters.version_published")
+        for model in (Endorsement, SignUp, Reaction):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    public_data_changed, sender=model, dispatch_uid=f"supporters.cache.{model.__name__}"
+                )
