@@ -12,7 +12,7 @@ import supporters.api
 api.title = "Kracht van Mokum API"
 api.description = (
     "Het levende document van Kracht van Mokum, zijn versies en de openbare acties (steunen, aanmelden, "
-    "reageren, abonneren). Fouten zijn problem details (RFC 9457, application/problem+json) in het Nederlands."
+    "reageren). Fouten zijn problem details (RFC 9457, application/problem+json) in het Nederlands."
 )
 
 pages.api.install_problem_handlers(api)

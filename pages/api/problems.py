@@ -5,6 +5,7 @@ handlers with ones that speak Dutch (gettext, Dutch msgids), keep Wagtail's shap
 errors) and add `ApiProblem`, the exception the project's own endpoints raise for anything a client did wrong.
 """
 
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -64,6 +65,10 @@ FIELD_MESSAGES = {
 }
 GENERIC_FIELD_MESSAGE = gettext_lazy("Deze waarde is ongeldig.")
 INVALID_INPUT = gettext_lazy("De invoer klopt niet. Per veld staat hieronder wat er mis is.")
+
+
+# Wagtail's pagination refuses a too large `limit` with this English message; the number is kept.
+LIMIT_TOO_HIGH = re.compile(r"^limit cannot be higher than (\d+)$")
 
 
 class ApiProblem(Exception):
@@ -176,6 +181,8 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             detail = _("Hiervoor is een geldig API-token nodig (Authorization: Bearer …).")
         elif detail.startswith("Cannot parse request body"):
             detail = _("De inhoud van het verzoek is geen geldige JSON.")
+        elif match := LIMIT_TOO_HIGH.match(detail):
+            detail = _("Vraag hoogstens %(max)s items tegelijk op (limit).") % {"max": match.group(1)}
         return problem(exc.status_code, detail)
 
 

@@ -181,6 +181,7 @@ def test_too_large_a_page_is_refused_in_dutch(client, make_document):
     response = client.get(API, {"limit": 1000})
     assert response.status_code == 400
     assert response.json()["title"] == "Ongeldig verzoek"
+    assert response.json()["detail"] == "Vraag hoogstens 100 items tegelijk op (limit)."
     assert client.get(API, {"limit": "veel"}).json()["errors"][0]["msg"] == "Vul een geheel getal in."
 
 
