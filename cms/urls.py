@@ -24,6 +24,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    path("", include("newsletter.urls")),
     path("steun/", include("supporters.urls")),
     path("", include("pages.urls")),
     path("", include(wagtail_urls)),

@@ -1,12 +1,291 @@
-"""Transport: the only code that touches `django.core.mail`. Here: the outbox backend for local use."""
+"""Transport: the only code that touches `django.core.mail` and anymail.
 
+`Transport.deliver(batch)` hands one batch (one rendered variant, many recipients) to the configured backend and
+reports, per recipient, one of four outcomes: sent, retry (the provider did not take it; safe to send again),
+rejected (permanent, for this address) or unknown (the provider may have taken it: never resend on our own).
+
+Two ways to hand a batch over, chosen from the configured backend (see `merge_field_format`):
+
+- provider-side merging: ONE API call per batch with the variant once and each recipient's values as merge
+  data (anymail's batch sending: Postmark's bulk API, Mailgun's recipient variables). This is what makes
+  100,000 recipients a matter of seconds: the HTML travels once per 500 people, not once per person.
+- one message per recipient, personalised here (SMTP, the outbox, SES without templates, any other backend).
+"""
+
+import enum
 import re
+import smtplib
+import socket
 import uuid
+from dataclasses import dataclass, field
+from email.utils import make_msgid
 from pathlib import Path
 
+import requests
+from anymail.backends.base import AnymailBaseBackend
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
+from anymail.message import AnymailMessage
 from django.conf import settings
+from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
+
+from .conf import newsletter_setting
+from .render import MailTemplate, RenderedEmail, marker
+
+# anymail backends whose batch sending merges per-recipient values into one body, and their merge syntax
+# (raw, unescaped substitution: values are escaped by `render` where needed).
+KNOWN_MERGE_FORMATS = {
+    "anymail.backends.postmark.EmailBackend": "{{{%s}}}",  # only with POSTMARK_USE_BULK_API
+    "anymail.backends.mailgun.EmailBackend": "%%recipient.%s%%",
+}
+SENT_STATUSES = {"sent", "queued", "scheduled", "unknown"}
+REJECTED_STATUSES = {"rejected", "invalid"}
+
+
+class Outcome(enum.Enum):
+    """What became of one recipient of a batch."""
+
+    SENT = "sent"
+    RETRY = "retry"
+    REJECTED = "rejected"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class OutgoingRecipient:
+    """One recipient of a batch: their address, merge values (see `render.MERGE_FIELDS`) and own headers."""
+
+    delivery_id: int
+    email: str
+    name: str
+    values: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutgoingBatch:
+    """One variant for many recipients, with the headers and metadata every message of it carries."""
+
+    template: MailTemplate
+    recipients: list[OutgoingRecipient]
+    headers: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    tag: str = "nieuwsbrief"
+
+
+@dataclass(frozen=True)
+class RecipientResult:
+    """The outcome for one recipient, with the provider's message id or the error as the provider gave it."""
+
+    delivery_id: int
+    outcome: Outcome
+    message_id: str = ""
+    error: str = ""
+
+
+def _backend_path(connection) -> str:
+    cls = type(connection)
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def merge_field_format(connection) -> str | None:
+    """The provider's merge syntax for this backend, or None to personalise each message here."""
+    configured = newsletter_setting("MERGE_FIELD_FORMAT")
+    if configured is not None:
+        return configured or None
+    path = _backend_path(connection)
+    if path == "anymail.backends.postmark.EmailBackend" and not getattr(connection, "use_bulk_api", False):
+        return None
+    return KNOWN_MERGE_FORMATS.get(path)
+
+
+def address(name: str, email: str) -> str:
+    """`"Name" <email>` with the name on one line and quoted, so no name can add a header or a recipient."""
+    name = " ".join((name or "").split()).replace("\\", "").replace('"', "'")
+    return f'"{name}" <{email}>' if name else email
+
+
+def classify_error(error: BaseException) -> Outcome:
+    """Whether a failed hand-over may be retried, is permanent for the address, or has an unknown outcome.
+
+    A response that never came (read time-out, connection dropped after sending) is unknown: the provider may
+    have accepted the message. Only errors that prove the provider did not take it are retried.
+    """
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress | smtplib.SMTPRecipientsRefused):
+        return Outcome.REJECTED
+    if isinstance(error, requests.ConnectTimeout):
+        return Outcome.RETRY
+    if isinstance(error, requests.Timeout):
+        return Outcome.UNKNOWN
+    if isinstance(error, requests.ConnectionError):
+        text = str(error.__cause__ or error)
+        refused = "NewConnectionError" in text or "Connection refused" in text or "Name or service" in text
+        return Outcome.RETRY if refused else Outcome.UNKNOWN
+    if isinstance(error, AnymailAPIError):
+        return Outcome.RETRY  # the provider answered: it did not take the message (5xx, 429, 4xx …)
+    if isinstance(error, AnymailError):
+        return Outcome.RETRY  # raised before anything left (configuration, unsupported feature)
+    if isinstance(error, smtplib.SMTPServerDisconnected | socket.timeout):
+        return Outcome.UNKNOWN
+    if isinstance(error, smtplib.SMTPException | ConnectionRefusedError):
+        return Outcome.RETRY
+    return Outcome.UNKNOWN
+
+
+def _error_text(error: BaseException, message=None) -> str:
+    """The error as the editor should read it, with the provider's own answer where there was one."""
+    text = f"{type(error).__name__}: {error}"
+    status = getattr(error, "status_code", None)
+    if status and str(status) not in text:
+        text = f"HTTP {status} — {text}"
+    response = getattr(getattr(message, "anymail_status", None), "esp_response", None)
+    if response is not None and getattr(response, "text", "") and response.text[:100] not in text:
+        text = f"{text} — {response.text}"
+    return text[:2000]
+
+
+class Transport:
+    """Hands batches to the configured email backend over one open connection (use as a context manager)."""
+
+    def __init__(self, connection=None):
+        self.connection = connection or get_connection()
+        self.format = merge_field_format(self.connection)
+
+    def __enter__(self) -> "Transport":
+        self.connection.open()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.connection.close()
+
+    @property
+    def merges_at_provider(self) -> bool:
+        return self.format is not None
+
+    def deliver(self, batch: OutgoingBatch) -> list[RecipientResult]:
+        if not batch.recipients:
+            return []
+        if self.format is not None:
+            return self._deliver_merged(batch)
+        return [self._deliver_one(batch, recipient) for recipient in batch.recipients]
+
+    # -- one API call for the whole batch, merged by the provider --
+
+    def _esp_content(self, content: str, *, is_html: bool) -> str:
+        if "{{" in self.format:
+            # Mustache-style providers would read a literal "{{" in the document as a tag.
+            content = content.replace("{{", "&#123;&#123;" if is_html else "{\u200b{")
+        for name in re.findall(r"\[\[kvm:([a-z_]+)\]\]", content):
+            content = content.replace(marker(name), self.format % name)
+        return content
+
+    def _deliver_merged(self, batch: OutgoingBatch) -> list[RecipientResult]:
+        message = AnymailMessage(
+            subject=batch.template.subject,
+            body=self._esp_content(batch.template.text, is_html=False),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address(r.name, r.email) for r in batch.recipients],
+            headers=dict(batch.headers),
+            metadata=dict(batch.metadata),
+            tags=[batch.tag],
+            merge_data={r.email: r.values for r in batch.recipients},
+            merge_headers={r.email: r.headers for r in batch.recipients if r.headers},
+            merge_metadata={r.email: {"kvm_delivery": str(r.delivery_id)} for r in batch.recipients},
+        )
+        message.attach_alternative(self._esp_content(batch.template.html, is_html=True), "text/html")
+        try:
+            self.connection.send_messages([message])
+        except Exception as error:
+            outcome, text = classify_error(error), _error_text(error, message)
+            statuses = getattr(getattr(message, "anymail_status", None), "recipients", {}) or {}
+            results = []
+            for r in batch.recipients:
+                status = statuses.get(r.email)
+                if (
+                    outcome is Outcome.REJECTED
+                    and status is not None
+                    and status.status not in REJECTED_STATUSES
+                ):
+                    results.append(RecipientResult(r.delivery_id, Outcome.RETRY, error=text))
+                else:
+                    results.append(RecipientResult(r.delivery_id, outcome, error=text))
+            return results
+        statuses = message.anymail_status.recipients
+        results = []
+        for r in batch.recipients:
+            status = statuses.get(r.email)
+            if status is None or status.status in SENT_STATUSES:
+                message_id = (status.message_id if status else None) or message.anymail_status.message_id
+                results.append(RecipientResult(r.delivery_id, Outcome.SENT, message_id=str(message_id or "")))
+            elif status.status in REJECTED_STATUSES:
+                results.append(RecipientResult(r.delivery_id, Outcome.REJECTED, error=status.status))
+            else:
+                results.append(
+                    RecipientResult(r.delivery_id, Outcome.RETRY, error=f"provider: {status.status}")
+                )
+        return results
+
+    # -- one message per recipient, personalised here --
+
+    def _deliver_one(self, batch: OutgoingBatch, recipient: OutgoingRecipient) -> RecipientResult:
+        def fill(content: str) -> str:
+            return re.sub(
+                r"\[\[kvm:([a-z_]+)\]\]", lambda match: recipient.values.get(match.group(1), ""), content
+            )
+
+        headers = {**batch.headers, **recipient.headers}
+        message_id = ""
+        if not isinstance(self.connection, AnymailBaseBackend):
+            # SMTP and files: our own Message-ID is the only id there is (providers set theirs).
+            message_id = headers["Message-ID"] = make_msgid(domain=newsletter_setting("LIST_ID_DOMAIN"))
+        message = AnymailMessage(
+            subject=batch.template.subject,
+            body=fill(batch.template.text),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address(recipient.name, recipient.email)],
+            headers=headers,
+            metadata={**batch.metadata, "kvm_delivery": str(recipient.delivery_id)},
+            tags=[batch.tag],
+        )
+        message.attach_alternative(fill(batch.template.html), "text/html")
+        try:
+            self.connection.send_messages([message])
+        except Exception as error:
+            return RecipientResult(
+                recipient.delivery_id, classify_error(error), error=_error_text(error, message)
+            )
+        status = getattr(message, "anymail_status", None)
+        if status is not None and status.recipients:
+            one = status.recipients.get(recipient.email)
+            if one is not None and one.status in REJECTED_STATUSES:
+                return RecipientResult(recipient.delivery_id, Outcome.REJECTED, error=one.status)
+            provider_id = (one.message_id if one else None) or status.message_id
+            return RecipientResult(
+                recipient.delivery_id, Outcome.SENT, message_id=str(provider_id or message_id)
+            )
+        return RecipientResult(recipient.delivery_id, Outcome.SENT, message_id=message_id)
+
+
+def send_email(
+    rendered: RenderedEmail, *, to: str, name: str = "", headers: dict[str, str] | None = None
+) -> None:
+    """Send one transactional email (a confirmation link, a test send) now; errors propagate to the caller."""
+    message = AnymailMessage(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[address(name, to)],
+        headers=headers or {},
+        tags=["transactioneel"],
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    message.send()
 
 
 class OutboxEmailBackend(BaseEmailBackend):

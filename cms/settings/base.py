@@ -206,6 +206,12 @@ ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
 }
 
+# Newsletter options (see newsletter/conf.py for all of them and their defaults).
+KVM_NEWSLETTER = {
+    # Recipients per second handed to the provider for one mailing; empty or 0: no limit.
+    "MAX_PER_SECOND": float(os.environ.get("NEWSLETTER_MAX_PER_SECOND") or 0) or None,
+}
+
 # Content-Security-Policy (django-csp). Public pages: no inline script or style, nothing from other sites.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -150,7 +150,7 @@ def test_unknown_audience_and_empty_note_are_refused(make_document):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_publishers_get_consecutive_numbers(make_document):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent publishing is tested on PostgreSQL (SQLite serialises all writers)")

@@ -75,3 +75,101 @@ PUBLIC_FORMS: list[Form] = []
 
 # Functions world → dict of extra placeholders (tokens, ids) for the routes and forms other apps add.
 WORLD_EXTENSIONS: list[Callable[[Any], dict[str, str]]] = []
+
+
+# -- the newsletter (newsletter/urls.py) --
+
+
+def _newsletter_world(world) -> dict[str, str]:
+    """A confirmed subscriber and a pending confirmation, for the newsletter's token routes."""
+    from django.utils import timezone
+
+    from newsletter.links import confirm_token, recipient_token
+    from newsletter.models import Audience, Subscriber, Subscription
+
+    residents, _created = Audience.objects.get_or_create(
+        key="residents", defaults={"name": "Bewoners", "is_public": True}
+    )
+    subscriber = Subscriber.objects.create(
+        email="abonnee@example.org", name="Abonnee", confirmed_at=timezone.now()
+    )
+    Subscription.objects.create(subscriber=subscriber, audience=residents)
+    pending = Subscriber.objects.create(email="wacht@example.org", nonce="0123456789abcdef")
+    return {
+        "newsletter_recipient_token": recipient_token(subscriber_id=subscriber.pk, audience_key="residents"),
+        "newsletter_confirm_token": confirm_token(subscriber_id=pending.pk, nonce=pending.nonce),
+    }
+
+
+def _newsletter_subscription(world) -> dict[str, Any]:
+    import time
+
+    from django.core import signing
+
+    return {
+        "name": "Lezer",
+        "email": "lezer@example.org",
+        "audiences": ["residents"],
+        "frequency": "every",
+        "consent": "on",
+        "website": "",
+        "shown_at": signing.dumps(time.time() - 60, salt="kvm.form-shown-at"),
+    }
+
+
+WORLD_EXTENSIONS.append(_newsletter_world)
+PUBLIC_ROUTES += [
+    Route("newsletter-subscribe", "/nieuwsbrief/"),
+    Route("newsletter-preferences-request", "/nieuwsbrief/voorkeuren/"),
+    Route("newsletter-confirm", "/nieuwsbrief/bevestigen/{param}/", default="{newsletter_confirm_token}"),
+    Route(
+        "newsletter-preferences", "/nieuwsbrief/voorkeuren/{param}/", default="{newsletter_recipient_token}"
+    ),
+    Route("newsletter-unsubscribe", "/nieuwsbrief/afmelden/{param}/", default="{newsletter_recipient_token}"),
+]
+PUBLIC_FORMS += [
+    Form(
+        "newsletter-subscribe",
+        "/nieuwsbrief/",
+        data=_newsletter_subscription,
+        fields=("email", "name", "audiences", "frequency", "consent", "shown_at"),
+    ),
+    Form(
+        "newsletter-preferences-request",
+        "/nieuwsbrief/voorkeuren/",
+        data=lambda world: {
+            k: v for k, v in _newsletter_subscription(world).items() if k in ("email", "website", "shown_at")
+        },
+        fields=("email",),
+    ),
+    Form(
+        "newsletter-preferences",
+        "/nieuwsbrief/voorkeuren/{newsletter_recipient_token}/",
+        data=lambda world: {"audiences": ["residents"], "frequency": "every"},
+        fields=("audiences", "frequency"),
+    ),
+    Form(
+        "newsletter-confirm",
+        "/nieuwsbrief/bevestigen/{newsletter_confirm_token}/",
+        data=lambda world: {},
+        fields=("anything",),
+    ),
+    Form(
+        "newsletter-unsubscribe",
+        "/nieuwsbrief/afmelden/{newsletter_recipient_token}/",
+        data=lambda world: {"List-Unsubscribe": "One-Click"},
+        fields=("List-Unsubscribe",),
+    ),
+    Form(
+        "newsletter-provider-webhook",
+        "/nieuwsbrief/provider/postmark/tracking/",
+        data=lambda world: {
+            "RecordType": "Bounce",
+            "ID": 1,
+            "Type": "HardBounce",
+            "Email": "abonnee@example.org",
+        },
+        fields=("RecordType", "Type", "Email", "MessageID", "ID"),
+        json=True,
+    ),
+]

@@ -64,7 +64,7 @@ def test_missing_column_or_unknown_audience_stops_before_importing(tmp_path):
         run(path)
     path.write_text(CSV, encoding="utf-8")
     with pytest.raises(CommandError, match="Onbekende doelgroep"):
-        run(path, "--audience", "allies")
+        run(path, "--audience", "bestaat-niet")
     assert Contact.objects.count() == 0
 
 

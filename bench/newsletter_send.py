@@ -1,0 +1,269 @@
+#!/usr/bin/env python
+"""Benchmark: send a version to 10,000 and 100,000 recipients, as the workers do, through anymail's real Postmark
+backend (bulk API) to the loopback provider stand-in (`newsletter.testing`).
+
+Measures: recipients per second handed to the provider, time to freeze the recipients, peak memory of the
+sending processes, and database queries per 1,000 recipients. The senders are separate processes (two by default,
+like two django-q2 workers on one mailing) running the worker task `newsletter.tasks.send_mailing`.
+
+    python bench/newsletter_send.py [--sizes 10000,100000] [--senders 2]
+
+Database: DATABASE_URL when set (its database is dropped and re-created!), otherwise PostgreSQL on 127.0.0.1
+(database `kvm_bench_newsletter`), otherwise an SQLite file in var/bench/. Results also go to
+var/bench/newsletter_send.json.
+"""
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "var" / "bench" / "newsletter_send.json"
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/kvm_bench_newsletter"
+
+
+def environment(database_url: str, provider_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.base",
+        "DATABASE_URL": database_url,
+        "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+        "ANYMAIL_POSTMARK_SERVER_TOKEN": "bench",
+        "ANYMAIL_POSTMARK_API_URL": provider_url,
+        "ANYMAIL_POSTMARK_USE_BULK_API": "1",
+        "BASE_URL": "https://krachtvanmokum.example",
+        "LOG_LEVEL": "WARNING",
+        "NEWSLETTER_MAX_PER_SECOND": "",
+    }
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- a sender process --
+
+
+def sender(mailing_id: int) -> None:
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from newsletter.tasks import send_mailing
+
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    started = time.time()
+    cpu = time.process_time()
+    with connection.execute_wrapper(count):
+        outcomes = send_mailing(mailing_id)
+    print(
+        json.dumps(
+            {
+                "started": started,
+                "ended": time.time(),
+                "queries": queries,
+                "peak_rss_mb": peak_rss_mb(),
+                "cpu_seconds": time.process_time() - cpu,
+                "outcomes": outcomes,
+            }
+        )
+    )
+
+
+# -- the orchestrating process --
+
+
+def database_url() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    try:
+        import psycopg
+
+        psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()
+        return DEFAULT_PG
+    except Exception:
+        path = ROOT / "var" / "bench" / "newsletter_send.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+
+
+def recreate_database(url: str) -> None:
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    if config["ENGINE"].endswith("sqlite3"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(config["NAME"] + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(
+        dbname="postgres",
+        user=config["USER"] or "postgres",
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        password=config.get("PASSWORD") or None,
+        autocommit=True,
+    ) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def populate(largest: int, sizes: list[int]):
+    """The demo document, and `largest` confirmed subscribers; audience "bench-N" holds the first N of them."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from newsletter.models import Audience, Subscriber, Subscription
+    from pages.models import DocumentPage
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    document = DocumentPage.objects.get()
+    audiences = {size: Audience.objects.create(key=f"bench-{size}", name=f"Bench {size}") for size in sizes}
+    now = timezone.now()
+    for start in range(0, largest, 5000):
+        people = Subscriber.objects.bulk_create(
+            Subscriber(email=f"lezer{n:06d}@example.org", name=f"Lezer {n}", confirmed_at=now)
+            for n in range(start, min(start + 5000, largest))
+        )
+        Subscription.objects.bulk_create(
+            Subscription(subscriber=person, audience=audience)
+            for index, person in enumerate(people, start=start)
+            for size, audience in audiences.items()
+            if index < size
+        )
+    return document
+
+
+def measure(size: int, senders: int, document, provider, env) -> dict:
+    from django.db import connection
+
+    from newsletter.models import MailingStatus
+    from newsletter.sending import mailing_create, mailing_freeze
+    from pages.actions import PublishVersionAction
+
+    version = PublishVersionAction(document, note=f"Benchmark {size}.", skip_permission_check=True).execute()
+    mailing = mailing_create(version=version, audience_keys=[f"bench-{size}"])
+    received_before = provider.received.copy()
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    rss_before = peak_rss_mb()
+    started = time.time()
+    with connection.execute_wrapper(count):
+        frozen = mailing_freeze(mailing_id=mailing.pk)
+    freeze_seconds = time.time() - started
+    freeze_rss_growth = peak_rss_mb() - rss_before  # measured now: the stand-in thread's counters grow later
+    cpu_before = time.process_time()
+    processes = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--sender", str(mailing.pk)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _n in range(senders)
+    ]
+    reports = []
+    for process in processes:
+        out, _err = process.communicate(timeout=900)
+        if process.returncode:
+            raise SystemExit(f"a sender failed (exit {process.returncode})")
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+    mailing.refresh_from_db()
+    this_send = provider.received - received_before
+    received = sum(this_send.values())
+    duplicates = [address for address, n in this_send.items() if n > 1]
+    send_seconds = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
+    result = {
+        "recipients": size,
+        "frozen": frozen,
+        "received_by_provider": received,
+        "duplicates": len(duplicates),
+        "mailing_status": mailing.status,
+        "provider_calls": sum(1 for call in provider.calls if call["path"] == "/email/bulk"),
+        "freeze_seconds": round(freeze_seconds, 2),
+        "send_seconds": round(send_seconds, 2),
+        "total_seconds": round(freeze_seconds + send_seconds, 2),
+        "recipients_per_second": round(size / send_seconds),
+        "recipients_per_second_with_freeze": round(size / (freeze_seconds + send_seconds)),
+        "queries_per_1000_sending": round(sum(r["queries"] for r in reports) / (size / 1000), 1),
+        "queries_per_1000_freezing": round(queries / (size / 1000), 1),
+        "sender_peak_rss_mb": round(max(r["peak_rss_mb"] for r in reports), 1),
+        "sender_cpu_seconds": round(sum(r["cpu_seconds"] for r in reports), 1),
+        "stand_in_cpu_seconds": round(time.process_time() - cpu_before, 1),
+        "freeze_rss_growth_mb": round(freeze_rss_growth, 1),
+    }
+    provider.calls.clear()
+    if received != size or duplicates or mailing.status != MailingStatus.DONE:
+        print(json.dumps(result, indent=2))
+        raise SystemExit("the send was not complete and exact")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--senders", type=int, default=2)
+    parser.add_argument("--sender", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.sender:
+        sender(args.sender)
+        return
+
+    from newsletter.testing import ProviderStandIn
+
+    sizes = [int(size) for size in args.sizes.split(",")]
+    url = database_url()
+    with ProviderStandIn() as provider:
+        env = environment(url, provider.url)
+        os.environ.update(env)
+        recreate_database(url)
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        print(f"Database: {connection.vendor}; senders: {args.senders}; CPUs: {os.cpu_count()}", flush=True)
+        started = time.time()
+        document = populate(max(sizes), sizes)
+        print(f"Set-up: {max(sizes)} subscribers in {time.time() - started:.0f} s", flush=True)
+        results = []
+        for size in sizes:
+            result = measure(size, args.senders, document, provider, env)
+            results.append(result)
+            print(
+                f"{size:>7} recipients: {result['recipients_per_second']:>6} /s handed over "
+                f"({result['send_seconds']} s sending + {result['freeze_seconds']} s freezing), "
+                f"{result['queries_per_1000_sending']} queries/1000 sending + "
+                f"{result['queries_per_1000_freezing']} freezing, sender peak RSS {result['sender_peak_rss_mb']} MB, "
+                f"{result['provider_calls']} provider calls, {result['duplicates']} duplicates",
+                flush=True,
+            )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps({"database": connection.vendor, "senders": args.senders, "results": results}, indent=2)
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,306 @@
+"""The delivery ledger: claim, hand over, record — each a short transaction, none open during a network call.
+
+The life of a Delivery row, and why a crash at any moment neither sends twice nor skips anyone silently:
+
+    pending ──claim (batch id, lease)──▶ pending+claimed ──mark_sending──▶ sending ──record──▶ sent / failed /
+       ▲                                      │                              │                 pending (retry)
+       └──── lease expires (crash before ─────┘                              └─ lease expires (crash while the
+             the provider was called): claimable again                          provider may have been called):
+                                                                                uncertain — the editor decides
+
+Claims use `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, so several senders share one mailing without waiting
+on each other; SQLite serialises writers itself (the site opens its transactions IMMEDIATE).
+"""
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, Min, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .conf import newsletter_setting
+from .models import Delivery, DeliveryStatus, Mailing, MailingStatus, Suppression, SuppressionReason
+from .transport import Outcome, RecipientResult
+
+
+@dataclass(frozen=True)
+class ClaimedDelivery:
+    """A row claimed for sending, with what rendering and personalising it needs."""
+
+    id: int
+    subscriber_id: int
+    email: str
+    name: str
+    audience_id: int | None
+    since_number: int | None
+
+
+@dataclass
+class Claim:
+    """A batch of rows one sender now holds (until `lease`), and how many it found no longer wanted."""
+
+    batch: uuid.UUID
+    rows: list[ClaimedDelivery] = field(default_factory=list)
+    skipped: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.skipped)
+
+
+def _lease_end(now: dt.datetime) -> dt.datetime:
+    return now + dt.timedelta(seconds=newsletter_setting("CLAIM_LEASE_SECONDS"))
+
+
+def add_recipients(*, mailing_id: int, rows: QuerySet) -> int:
+    """Write the frozen recipients in one INSERT … SELECT: no rows through Python, memory flat at any size.
+
+    `rows` is `selectors.mailing_recipients(...)`; an address already in the ledger is skipped (ON CONFLICT).
+    """
+    select, params = rows.query.sql_with_params()
+    table = Delivery._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (mailing_id, subscriber_id, email, name, audience_id, since_number, "  # noqa: S608
+            "status, attempts, provider_message_id, last_error, updated_at) "
+            'SELECT %s, r."pk", r."email", r."name", r."audience_id", r."since_number", %s, 0, \'\', \'\', %s '
+            # "WHERE 1 = 1": SQLite would otherwise read ON CONFLICT as a join condition.
+            f"FROM ({select}) AS r WHERE 1 = 1 ON CONFLICT DO NOTHING",
+            [mailing_id, DeliveryStatus.PENDING, timezone.now(), *params],
+        )
+        return cursor.rowcount
+
+
+def heartbeat(*, mailing_id: int) -> bool:
+    """Note that a sender is alive; False when the mailing is no longer sending (paused, cancelled)."""
+    return bool(
+        Mailing.objects.filter(pk=mailing_id, status=MailingStatus.SENDING).update(
+            heartbeat_at=timezone.now()
+        )
+    )
+
+
+def claimable(*, mailing_id: int, now: dt.datetime) -> QuerySet:
+    return Delivery.objects.filter(mailing_id=mailing_id, status=DeliveryStatus.PENDING).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+    )
+
+
+def claim_batch(*, mailing_id: int, size: int, still_wanted: Q) -> Claim:
+    """Take up to `size` pending rows, grouped by variant; rows no longer wanted become `suppressed`."""
+    now = timezone.now()
+    claim = Claim(batch=uuid.uuid4())
+    with transaction.atomic():
+        rows = list(
+            claimable(mailing_id=mailing_id, now=now)
+            .select_for_update(skip_locked=True)
+            .annotate(wanted=ExpressionWrapper(still_wanted, output_field=BooleanField()))
+            .order_by("audience_id", "since_number", "id")
+            .values_list("id", "subscriber_id", "email", "name", "audience_id", "since_number", "wanted")[
+                :size
+            ]
+        )
+        unwanted = [row[0] for row in rows if not row[6]]
+        claim.rows = [ClaimedDelivery(*row[:6]) for row in rows if row[6]]
+        claim.skipped = len(unwanted)
+        if unwanted:
+            Delivery.objects.filter(id__in=unwanted).update(
+                status=DeliveryStatus.SUPPRESSED,
+                last_error=_("Afgemeld of geblokkeerd vóór de verzending."),
+                updated_at=now,
+            )
+        if claim.rows:
+            Delivery.objects.filter(id__in=[row.id for row in claim.rows]).update(
+                batch=claim.batch, claimed_until=_lease_end(now), updated_at=now
+            )
+    return claim
+
+
+def release(*, batch: uuid.UUID) -> None:
+    """Give back claimed rows that were never handed over (for example when rendering failed)."""
+    Delivery.objects.filter(batch=batch, status=DeliveryStatus.PENDING).update(claimed_until=None, batch=None)
+
+
+def mark_sending(*, batch: uuid.UUID, ids: list[int]) -> list[int]:
+    """Mark claimed rows `sending`, just before the provider is called. Returns the ids this sender still holds."""
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Delivery.objects.filter(batch=batch, id__in=ids, status=DeliveryStatus.PENDING).update(
+            status=DeliveryStatus.SENDING,
+            attempts=F("attempts") + 1,
+            claimed_until=_lease_end(now),
+            updated_at=now,
+        )
+    if updated == len(ids):
+        return ids
+    return list(
+        Delivery.objects.filter(batch=batch, id__in=ids, status=DeliveryStatus.SENDING).values_list(
+            "id", flat=True
+        )
+    )
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    seconds = newsletter_setting("RETRY_BACKOFF_SECONDS") * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, newsletter_setting("RETRY_BACKOFF_MAX_SECONDS")))
+
+
+def _record_sent(*, batch: uuid.UUID, sent: list[RecipientResult], now: dt.datetime) -> None:
+    """Sent rows get their status and each its own provider message id: one statement on PostgreSQL."""
+    ids = [r.delivery_id for r in sent]
+    ours = [DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Delivery._meta.db_table} AS d SET status = %s, sent_at = %s, updated_at = %s, "  # noqa: S608
+                "claimed_until = NULL, last_error = '', provider_message_id = v.message_id "
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, message_id) "
+                "WHERE d.id = v.id AND d.batch = %s AND d.status = ANY(%s)",
+                [DeliveryStatus.SENT, now, now, ids, [r.message_id[:255] for r in sent], batch, ours],
+            )
+        return
+    Delivery.objects.filter(batch=batch, status__in=ours, id__in=ids).update(
+        status=DeliveryStatus.SENT, sent_at=now, claimed_until=None, last_error="", updated_at=now
+    )
+    Delivery.objects.bulk_update(
+        [Delivery(id=r.delivery_id, provider_message_id=r.message_id[:255]) for r in sent],
+        ["provider_message_id"],
+        batch_size=500,
+    )
+
+
+def record(*, batch: uuid.UUID, results: list[RecipientResult]) -> None:
+    """Write what the provider said. Rows already marked uncertain by a watchdog still get the known outcome."""
+    now = timezone.now()
+    by_outcome: dict[Outcome, list[RecipientResult]] = defaultdict(list)
+    for result in results:
+        by_outcome[result.outcome].append(result)
+    mine = Delivery.objects.filter(batch=batch, status__in=[DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN])
+    with transaction.atomic():
+        if by_outcome[Outcome.SENT]:
+            _record_sent(batch=batch, sent=by_outcome[Outcome.SENT], now=now)
+        unknown = by_outcome[Outcome.UNKNOWN]
+        if unknown:
+            mine.filter(id__in=[r.delivery_id for r in unknown]).update(
+                status=DeliveryStatus.UNCERTAIN,
+                claimed_until=None,
+                last_error=unknown[0].error,
+                updated_at=now,
+            )
+        rejected = by_outcome[Outcome.REJECTED]
+        if rejected:
+            rows = mine.filter(id__in=[r.delivery_id for r in rejected])
+            emails = list(rows.values_list("email", flat=True))
+            rows.update(
+                status=DeliveryStatus.FAILED, claimed_until=None, last_error=rejected[0].error, updated_at=now
+            )
+            suppress(emails=emails, reason=SuppressionReason.REJECTED, detail=rejected[0].error)
+        retry = by_outcome[Outcome.RETRY]
+        if retry:
+            errors = {r.delivery_id: r.error for r in retry}
+            limit = newsletter_setting("MAX_ATTEMPTS")
+            groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+            rows = mine.filter(id__in=list(errors)).select_for_update().values_list("id", "attempts")
+            for pk, attempts in rows:
+                groups[(attempts, errors[pk])].append(pk)
+            for (attempts, error), ids in groups.items():
+                if attempts >= limit:
+                    Delivery.objects.filter(id__in=ids).update(
+                        status=DeliveryStatus.FAILED, claimed_until=None, last_error=error, updated_at=now
+                    )
+                else:
+                    Delivery.objects.filter(id__in=ids).update(
+                        status=DeliveryStatus.PENDING,
+                        batch=None,
+                        claimed_until=None,
+                        next_attempt_at=now + backoff(attempts),
+                        last_error=error,
+                        updated_at=now,
+                    )
+
+
+def suppress(*, emails: list[str], reason: str, detail: str = "") -> None:
+    Suppression.objects.bulk_create(
+        [
+            Suppression(email=email.strip().lower(), reason=reason, detail=detail[:500])
+            for email in emails
+            if email
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def recover_stale(*, mailing_id: int | None = None) -> int:
+    """Rows whose sender died while handing them over: their outcome is unknown, so they become uncertain."""
+    rows = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_until__lt=timezone.now())
+    if mailing_id is not None:
+        rows = rows.filter(mailing_id=mailing_id)
+    return rows.update(
+        status=DeliveryStatus.UNCERTAIN,
+        claimed_until=None,
+        last_error=_(
+            "De verzender stopte tijdens het overdragen aan de provider; of deze e-mail is verstuurd, is onbekend."
+        ),
+        updated_at=timezone.now(),
+    )
+
+
+def next_wakeup_at(*, mailing_id: int) -> dt.datetime | None:
+    """When someone should look at this mailing again: the first backed-off row falls due, or the first lease
+    held by another sender ends (if that sender died, its rows are then recovered)."""
+    open_rows = Delivery.objects.filter(
+        mailing_id=mailing_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+    )
+    times = open_rows.aggregate(retry=Min("next_attempt_at"), lease=Min("claimed_until"))
+    due = [at for at in times.values() if at is not None]
+    return min(due) if due else None
+
+
+def is_open(*, mailing_id: int) -> bool:
+    """Whether rows are still waiting or being handed over."""
+    return Delivery.objects.filter(
+        mailing_id=mailing_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+    ).exists()
+
+
+def finish(*, mailing_id: int) -> bool:
+    """Mark the mailing done when nothing is waiting or in flight any more."""
+    if is_open(mailing_id=mailing_id):
+        return False
+    return bool(
+        Mailing.objects.filter(pk=mailing_id, status=MailingStatus.SENDING).update(
+            status=MailingStatus.DONE, finished_at=timezone.now()
+        )
+    )
+
+
+def uncertain_resend(*, mailing_id: int, batch: uuid.UUID | None = None) -> int:
+    """The editor's choice "resend to these": uncertain rows go back to pending."""
+    rows = Delivery.objects.filter(mailing_id=mailing_id, status=DeliveryStatus.UNCERTAIN)
+    if batch is not None:
+        rows = rows.filter(batch=batch)
+    return rows.update(
+        status=DeliveryStatus.PENDING,
+        batch=None,
+        claimed_until=None,
+        next_attempt_at=None,
+        updated_at=timezone.now(),
+    )
+
+
+def uncertain_mark_sent(*, mailing_id: int, batch: uuid.UUID | None = None) -> int:
+    """The editor's choice "mark as sent": uncertain rows count as sent, with a note."""
+    rows = Delivery.objects.filter(mailing_id=mailing_id, status=DeliveryStatus.UNCERTAIN)
+    if batch is not None:
+        rows = rows.filter(batch=batch)
+    now = timezone.now()
+    return rows.update(
+        status=DeliveryStatus.SENT,
+        sent_at=now,
+        last_error=_("Door de redactie als verzonden gemarkeerd."),
+        updated_at=now,
+    )

@@ -1,0 +1,146 @@
+"""Read-only queries: audience resolution (who gets a version) and what editors see of a mailing."""
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+
+from pages.models import DocumentVersion
+
+from .models import (
+    Audience,
+    Delivery,
+    DeliveryStatus,
+    Frequency,
+    Mailing,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
+
+
+def public_audiences() -> QuerySet[Audience]:
+    return Audience.objects.filter(is_public=True).order_by("position", "name")
+
+
+def audiences_by_key(keys: Iterable[str]) -> list[Audience]:
+    return list(Audience.objects.filter(key__in=list(keys)).order_by("position", "name"))
+
+
+def active_subscriptions(*, audience_ids: list[int]) -> QuerySet[Subscription]:
+    """Subscriptions still on, in these audiences, for the subscriber of the outer query (OuterRef "pk")."""
+    return Subscription.objects.filter(
+        subscriber=OuterRef("pk"), audience_id__in=audience_ids, unsubscribed_at__isnull=True
+    )
+
+
+def recipients(*, audience_ids: list[int], is_major: bool) -> QuerySet:
+    """Every active, confirmed, non-suppressed address in these audiences, each once.
+
+    Rows are dicts with `subscriber_id`, `email`, `name` and `audience_id`: the audience (of those selected)
+    that comes first, whose template the person gets. Ordered by subscriber so it can be read in chunks.
+    """
+    subscriptions = active_subscriptions(audience_ids=audience_ids)
+    queryset = Subscriber.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True).filter(
+        Exists(subscriptions), ~Exists(Suppression.objects.filter(email=OuterRef("email")))
+    )
+    if not is_major:
+        queryset = queryset.filter(frequency=Frequency.EVERY)
+    first_audience = subscriptions.order_by("audience__position", "audience_id").values("audience_id")[:1]
+    return (
+        queryset.annotate(audience_id=Subquery(first_audience))
+        .order_by("pk")
+        .values("pk", "email", "name", "audience_id")
+    )
+
+
+def last_received(*, document_id: int, before: int) -> Subquery:
+    """For the address of the outer query (OuterRef "email"): the number of the last version of this document
+    it was sent before version `before`, or NULL."""
+    return Subquery(
+        Delivery.objects.filter(
+            email=OuterRef("email"),
+            status=DeliveryStatus.SENT,
+            mailing__version__document_id=document_id,
+            mailing__version__number__lt=before,
+        )
+        .order_by()
+        .values("email")
+        .annotate(number=Max("mailing__version__number"))
+        .values("number")[:1]
+    )
+
+
+def mailing_recipients(*, audience_ids: list[int], version: DocumentVersion) -> QuerySet:
+    """`recipients` with `since_number`: the rows a mailing of `version` freezes into its ledger."""
+    return recipients(audience_ids=audience_ids, is_major=version.is_major).annotate(
+        since_number=last_received(document_id=version.document_id, before=version.number)
+    )
+
+
+def versions_between(*, version: DocumentVersion, since_number: int | None) -> list[DocumentVersion]:
+    """The versions after `since_number` up to and including `version`, oldest first (what changed since)."""
+    if since_number is None:
+        return []
+    return list(
+        DocumentVersion.objects.filter(
+            document_id=version.document_id, number__gt=since_number, number__lte=version.number
+        )
+        .order_by("number")
+        .only("number", "published_at", "note", "changes", "is_major", "document_id")
+    )
+
+
+def still_wanted(*, audience_ids: list[int], is_major: bool) -> Q:
+    """A condition on Delivery: its address still wants this mailing (not suppressed, not unsubscribed)."""
+    subscriptions = Subscription.objects.filter(
+        subscriber_id=OuterRef("subscriber_id"), audience_id__in=audience_ids, unsubscribed_at__isnull=True
+    )
+    subscriber = Subscriber.objects.filter(
+        pk=OuterRef("subscriber_id"), confirmed_at__isnull=False, unsubscribed_at__isnull=True
+    )
+    if not is_major:
+        subscriber = subscriber.filter(frequency=Frequency.EVERY)
+    return (
+        Q(subscriber_id__isnull=False)
+        & Exists(subscriber)
+        & Exists(subscriptions)
+        & ~Exists(Suppression.objects.filter(email=OuterRef("email")))
+    )
+
+
+def status_counts(*, mailing: Mailing) -> dict[str, int]:
+    """How many recipients of the mailing are in each status (every status present, zero when none)."""
+    counts = dict.fromkeys(DeliveryStatus.values, 0)
+    for row in mailing.deliveries.values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def uncertain_batches(*, mailing: Mailing) -> list[dict]:
+    """The uncertain recipients grouped by the batch they were in, for the editor's decision."""
+    rows = (
+        mailing.deliveries.filter(status=DeliveryStatus.UNCERTAIN)
+        .values("batch")
+        .annotate(n=Count("id"), last=Max("updated_at"))
+        .order_by("last")
+    )
+    return [{"batch": row["batch"], "count": row["n"], "last": row["last"]} for row in rows]
+
+
+def mailing_archive() -> QuerySet[Mailing]:
+    return Mailing.objects.select_related("version__document").prefetch_related("audiences")
+
+
+def preference_audiences(*, subscriber: Subscriber) -> list[Audience]:
+    """The audiences a subscriber can choose on their preference page: the public ones and those they are on."""
+    return list(
+        Audience.objects.filter(Q(is_public=True) | Q(subscriptions__subscriber=subscriber))
+        .distinct()
+        .order_by("position", "name")
+    )
+
+
+def subscribed_keys(*, subscriber: Subscriber) -> set[str]:
+    return set(
+        subscriber.subscriptions.filter(unsubscribed_at__isnull=True).values_list("audience__key", flat=True)
+    )

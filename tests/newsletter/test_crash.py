@@ -1,0 +1,154 @@
+"""A worker killed with SIGKILL in the middle of a send, then restarted: nobody gets the version twice, and
+nobody is missing except the recipients of the batch that was in flight, which are marked uncertain.
+
+Real `manage.py qcluster` processes on the test's PostgreSQL database (they get its name through DATABASE_URL),
+anymail's real Postmark backend, and the loopback stand-in counting every recipient it receives.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from newsletter.models import DeliveryStatus, Mailing, MailingStatus, Subscriber, Subscription
+from newsletter.testing import ProviderStandIn
+from pages.actions import PublishVersionAction
+
+ROOT = Path(__file__).resolve().parents[2]
+RECIPIENTS = 2000
+BATCH_SIZE = 100
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="The crash test needs PostgreSQL: real worker processes share the test database with this one "
+        "(SQLite's test database lives in this process's memory).",
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    port = db.get("PORT") or 5432
+    return f"postgres://{db['USER']}@{db.get('HOST') or '127.0.0.1'}:{port}/{db['NAME']}"
+
+
+def start_worker(provider: ProviderStandIn, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.newsletter.worker_settings",
+        "DATABASE_URL": database_url(),
+        "KVM_STANDIN_URL": provider.url,
+        "KVM_BATCH_SIZE": str(BATCH_SIZE),
+        "PYTHONUNBUFFERED": "1",
+    }
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the sentinel, its workers, pusher and monitor
+        )
+
+
+def kill(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=15)
+
+
+def wait_for(condition, *, timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
+    pytest.fail(f"Timed out after {timeout:.0f} s waiting for {what}.\n--- worker log (tail) ---\n{tail}")
+
+
+def test_a_killed_worker_neither_sends_twice_nor_skips_anyone(
+    make_document, audiences, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)  # enqueue for the real workers instead of running inline
+
+    now = timezone.now()
+    subscribers = Subscriber.objects.bulk_create(
+        Subscriber(email=f"ontvanger{n:05d}@example.org", name=f"Ontvanger {n}", confirmed_at=now)
+        for n in range(RECIPIENTS)
+    )
+    Subscription.objects.bulk_create(
+        Subscription(subscriber=subscriber, audience=audiences["residents"]) for subscriber in subscribers
+    )
+    document = make_document(calls=2, activities_per_call=2)
+    log = tmp_path / "qcluster.log"
+    workers: list[subprocess.Popen] = []
+
+    with ProviderStandIn(latency=0.1) as provider:
+        try:
+            workers.append(start_worker(provider, log))
+            with django_capture_on_commit_callbacks(execute=True):
+                version = PublishVersionAction(
+                    document, note="Crashtest.", audiences=["residents"], skip_permission_check=True
+                ).execute()
+
+            wait_for(
+                lambda: provider.total >= RECIPIENTS * 0.3 and provider.in_flight > 0,
+                timeout=90,
+                what="the send to be under way",
+                log=log,
+            )
+            kill(workers[0])  # SIGKILL, the whole cluster: no chance to clean up or record anything
+            received_at_kill = provider.total
+            assert received_at_kill < RECIPIENTS, "the send finished before the kill; the test proves nothing"
+
+            time.sleep(3.5)  # past the claim lease: the dead worker's claims have run out
+            workers.append(start_worker(provider, log))
+            mailing = Mailing.objects.get(version=version)
+
+            def finished() -> bool:
+                mailing.refresh_from_db()
+                return mailing.status == MailingStatus.DONE
+
+            wait_for(finished, timeout=120, what="the restarted worker to finish the mailing", log=log)
+        finally:
+            for worker in workers:
+                kill(worker, signal.SIGTERM)
+
+    rows = dict(mailing.deliveries.values_list("email", "status"))
+    assert len(rows) == RECIPIENTS
+    uncertain = {email for email, status in rows.items() if status == DeliveryStatus.UNCERTAIN}
+    sent = {email for email, status in rows.items() if status == DeliveryStatus.SENT}
+    assert sent | uncertain == set(rows), "every recipient is sent or uncertain; nothing pending or failed"
+
+    assert provider.duplicates() == {}, "nobody received the version twice"
+    received = set(provider.received)
+    assert received <= set(rows)
+    assert sent <= received, "everything the ledger calls sent reached the provider"
+    assert set(rows) - received <= uncertain, "nobody is missing except recipients marked uncertain"
+    assert provider.total > received_at_kill, "the restarted worker went on sending"
+
+    # The in-flight batch(es) of the killed cluster: uncertain, at most one batch per worker, never resent.
+    assert 0 < len(uncertain) <= BATCH_SIZE * 2
+    batches = set(mailing.deliveries.filter(status=DeliveryStatus.UNCERTAIN).values_list("batch", flat=True))
+    assert 1 <= len(batches) <= 2

@@ -1,0 +1,338 @@
+"""Sending a mailing: the ledger, batching, throttling, retries, permanent failures, uncertainty, pause/resume —
+through anymail's real Postmark backend against the loopback stand-in (patched only at the network edge)."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_q.models import Schedule
+
+from newsletter import ledger, sending
+from newsletter.models import Delivery, DeliveryStatus, Mailing, MailingStatus, Suppression, SuppressionReason
+from newsletter.sending import mailing_create, mailing_freeze, mailing_send
+from newsletter.transport import Transport
+from pages.actions import PublishVersionAction
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def frozen_mailing(make_document, make_subscriber):
+    """frozen_mailing(n=5) → a mailing of a new version to n residents, recipients frozen, nothing sent yet."""
+
+    def build(n: int = 5, *, audiences=("residents",)) -> Mailing:
+        document = make_document(calls=1, activities_per_call=1)
+        for index in range(n):
+            make_subscriber(f"lezer{index:05d}@example.org", name=f"Lezer {index}", audiences=audiences)
+        version = PublishVersionAction(document, note="Nieuwe versie.", skip_permission_check=True).execute()
+        mailing = mailing_create(version=version, audience_keys=audiences)
+        mailing_freeze(mailing_id=mailing.pk)
+        mailing.refresh_from_db()
+        return mailing
+
+    return build
+
+
+def statuses(mailing) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in mailing.deliveries.values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+# -- the ledger --
+
+
+def test_one_row_per_recipient_per_mailing_is_enforced_by_the_database(frozen_mailing):
+    mailing = frozen_mailing(2)
+    row = mailing.deliveries.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.create(mailing=mailing, email=row.email)
+    mailing.status = MailingStatus.QUEUED
+    mailing.frozen_at = None
+    mailing.save()
+    mailing_freeze(mailing_id=mailing.pk)  # freezing again adds nobody twice
+    assert mailing.deliveries.count() == 2
+
+
+def test_publishing_creates_one_mailing_per_version_even_when_announced_twice(
+    make_document, make_subscriber, publish
+):
+    document = make_document(calls=1, activities_per_call=0)
+    make_subscriber("a@example.org")
+    version = publish(document, audiences=["residents"])
+    sending.mailing_start(version_id=version.pk, audience_keys=["residents"])
+    assert Mailing.objects.filter(version=version).count() == 1
+    assert Delivery.objects.filter(mailing__version=version).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_version_without_audiences_sends_nothing(make_document, make_subscriber, publish):
+    document = make_document(calls=1, activities_per_call=0)
+    make_subscriber()
+    publish(document, audiences=[])
+    assert not Mailing.objects.exists()
+    assert not mail.outbox
+
+
+# -- through the provider's batch API --
+
+
+def test_batches_go_to_the_bulk_api_personalised_per_recipient(settings, provider, frozen_mailing):
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 500}
+    mailing = frozen_mailing(1200)
+    report = mailing_send(mailing_id=mailing.pk)
+    assert [call["recipients"] for call in provider.calls] == [500, 500, 200]
+    assert {call["path"] for call in provider.calls} == {"/email/bulk"}
+    assert provider.total == 1200 and not provider.duplicates()
+    assert report.renders == 1
+    assert statuses(mailing) == {DeliveryStatus.SENT: 1200}
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.DONE
+
+    one = next(m for m in provider.messages if "lezer00007@example.org" in m["to"])
+    assert "Beste Lezer 7," in one["text"] and "Beste Lezer 7," in one["html"]
+    assert one["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = one["headers"]["List-Unsubscribe"]
+    assert unsubscribe.startswith("<https://kvm.example.org/nieuwsbrief/afmelden/")
+    assert unsubscribe.split(">")[0][1:] in one["html"]
+    row = Delivery.objects.get(email="lezer00007@example.org")
+    assert one["metadata"]["kvm_delivery"] == str(row.pk)
+    assert row.provider_message_id == one["metadata"]["anymail_id"]
+    assert len({m["headers"]["List-Unsubscribe"] for m in provider.messages}) == 1200
+
+
+def test_several_senders_claim_disjoint_batches(frozen_mailing):
+    mailing = frozen_mailing(30)
+    wanted = sending.MailingSender(mailing).still_wanted
+    first = ledger.claim_batch(mailing_id=mailing.pk, size=10, still_wanted=wanted)
+    second = ledger.claim_batch(mailing_id=mailing.pk, size=10, still_wanted=wanted)
+    third = ledger.claim_batch(mailing_id=mailing.pk, size=50, still_wanted=wanted)
+    ids = [row.id for claim in (first, second, third) for row in claim.rows]
+    assert len(ids) == len(set(ids)) == 30
+    assert not ledger.claim_batch(mailing_id=mailing.pk, size=10, still_wanted=wanted)
+
+
+# -- throttling --
+
+
+class FakeClock:
+    """monotonic()/sleep() that only move when asked to sleep."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.mark.parametrize(("senders", "batch"), [(1, 50), (2, 25)])
+def test_throttling_keeps_to_max_per_second(settings, provider, frozen_mailing, monkeypatch, senders, batch):
+    settings.KVM_NEWSLETTER = {"MAX_PER_SECOND": 50, "SENDERS": senders, "BATCH_SIZE": 500}
+    clock = FakeClock()
+    monkeypatch.setattr(sending, "monotonic", clock.monotonic)
+    monkeypatch.setattr(sending, "sleep", clock.sleep)
+    mailing = frozen_mailing(120)
+    mailing_send(mailing_id=mailing.pk)
+    sizes = [call["recipients"] for call in provider.calls]
+    assert max(sizes) == batch and sum(sizes) == 120
+    per_sender_rate = 50 / senders
+    # Waiting before each call after the first: the recipients already handed over, at the sender's rate.
+    assert sum(clock.sleeps) == pytest.approx((120 - sizes[-1]) / per_sender_rate)
+
+
+# -- transient errors, permanent rejections, unknown outcomes --
+
+
+def test_transient_errors_are_retried_with_backoff(settings, provider, frozen_mailing):
+    settings.KVM_NEWSLETTER = {"RETRY_BACKOFF_SECONDS": 30}
+    mailing = frozen_mailing(3)
+    provider.plan("error")
+    before = timezone.now()
+    mailing_send(mailing_id=mailing.pk)
+    rows = list(mailing.deliveries.all())
+    assert {row.status for row in rows} == {DeliveryStatus.PENDING}
+    assert {row.attempts for row in rows} == {1}
+    assert all("503" in row.last_error for row in rows)
+    assert all(row.next_attempt_at >= before + dt.timedelta(seconds=30) for row in rows)
+    retry = Schedule.objects.get(name=f"newsletter-retry-{mailing.pk}")
+    assert retry.func == "newsletter.tasks.send_mailing"
+    assert retry.next_run == min(row.next_attempt_at for row in rows)
+    assert provider.total == 0
+
+    mailing_send(mailing_id=mailing.pk)  # too early: nothing is due
+    assert provider.total == 0
+    mailing.deliveries.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    provider.plan("error")
+    mailing_send(mailing_id=mailing.pk)
+    row = mailing.deliveries.first()
+    assert row.attempts == 2 and row.next_attempt_at >= timezone.now() + dt.timedelta(seconds=59)
+
+    mailing.deliveries.update(next_attempt_at=timezone.now() - dt.timedelta(seconds=1))
+    mailing_send(mailing_id=mailing.pk)
+    assert statuses(mailing) == {DeliveryStatus.SENT: 3}
+    assert provider.total == 3 and not provider.duplicates()
+
+
+def test_after_the_last_attempt_a_transient_error_is_a_visible_failure(settings, provider, frozen_mailing):
+    settings.KVM_NEWSLETTER = {"MAX_ATTEMPTS": 2}
+    mailing = frozen_mailing(2)
+    provider.plan("error", "error")
+    mailing_send(mailing_id=mailing.pk)
+    mailing.deliveries.update(next_attempt_at=None)
+    mailing_send(mailing_id=mailing.pk)
+    assert statuses(mailing) == {DeliveryStatus.FAILED: 2}
+    assert "503" in mailing.deliveries.first().last_error
+    assert not Suppression.objects.exists()  # the provider's trouble, not the address's
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.DONE
+
+
+def test_a_permanent_rejection_fails_the_recipient_and_suppresses_the_address(
+    settings, provider, frozen_mailing
+):
+    settings.ANYMAIL = {**settings.ANYMAIL, "POSTMARK_USE_BULK_API": False}  # one message per recipient
+    provider.inactive = {"lezer00001@example.org"}
+    mailing = frozen_mailing(3)
+    mailing_send(mailing_id=mailing.pk)
+    assert {call["path"] for call in provider.calls} == {"/email"}
+    rejected = Delivery.objects.get(email="lezer00001@example.org")
+    assert rejected.status == DeliveryStatus.FAILED
+    assert "marked as inactive" in rejected.last_error  # the provider's own words
+    assert Suppression.objects.get(email="lezer00001@example.org").reason == SuppressionReason.REJECTED
+    assert statuses(mailing) == {DeliveryStatus.SENT: 2, DeliveryStatus.FAILED: 1}
+
+
+def test_no_answer_in_time_makes_the_batch_uncertain_and_it_is_never_resent_by_itself(
+    settings, provider, frozen_mailing
+):
+    settings.ANYMAIL = {**settings.ANYMAIL, "REQUESTS_TIMEOUT": 0.3}
+    provider.hang_seconds = 1.0
+    mailing = frozen_mailing(4)
+    provider.plan("hang")
+    mailing_send(mailing_id=mailing.pk)
+    assert statuses(mailing) == {DeliveryStatus.UNCERTAIN: 4}
+    assert "Timeout" in mailing.deliveries.first().last_error
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.DONE  # nothing left to do by itself; the editor decides
+    mailing_send(mailing_id=mailing.pk)
+    sending.mailings_watch()
+    assert provider.total == 4  # the stand-in got them once, and only once
+
+    batch = mailing.deliveries.first().batch
+    assert sending.uncertain_mark_sent(mailing=mailing, batch=batch) == 4
+    assert statuses(mailing) == {DeliveryStatus.SENT: 4}
+
+
+def test_resend_to_uncertain_recipients_when_the_editor_chooses_it(settings, provider, frozen_mailing):
+    settings.ANYMAIL = {**settings.ANYMAIL, "REQUESTS_TIMEOUT": 0.3}
+    provider.hang_seconds = 1.0
+    provider.error_rate = 0.0
+    mailing = frozen_mailing(2)
+    provider.plan("error")  # the first call fails, the stand-in takes nothing
+    mailing_send(mailing_id=mailing.pk)
+    mailing.deliveries.update(status=DeliveryStatus.UNCERTAIN, next_attempt_at=None)
+    assert sending.uncertain_resend(mailing=mailing) == 2
+    assert statuses(mailing) == {DeliveryStatus.SENT: 2}
+    assert provider.total == 2
+
+
+# -- pause, resume, cancel, and changes of heart during a send --
+
+
+def test_pause_and_resume(settings, provider, frozen_mailing):
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10}
+    mailing = frozen_mailing(35)
+    deliver = Transport.deliver
+
+    def deliver_then_pause(self, batch):
+        results = deliver(self, batch)
+        sending.mailing_pause(mailing=mailing)
+        return results
+
+    with mock.patch.object(Transport, "deliver", deliver_then_pause):
+        report = mailing_send(mailing_id=mailing.pk)
+    assert report.stopped
+    assert statuses(mailing) == {DeliveryStatus.SENT: 10, DeliveryStatus.PENDING: 25}
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.PAUSED
+    assert mailing_send(mailing_id=mailing.pk).sent == 0  # a paused mailing sends nothing
+
+    assert sending.mailing_resume(mailing=mailing)  # restarts its senders (run inline in tests)
+    assert statuses(mailing) == {DeliveryStatus.SENT: 35}
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.DONE
+    assert provider.total == 35 and not provider.duplicates()
+
+
+def test_cancel_stops_the_mailing(provider, frozen_mailing):
+    mailing = frozen_mailing(3)
+    assert sending.mailing_cancel(mailing=mailing)
+    assert mailing_send(mailing_id=mailing.pk).sent == 0
+    assert provider.total == 0
+    assert not sending.mailing_resume(mailing=mailing)
+
+
+def test_an_unsubscribe_after_freezing_is_honoured_before_sending(provider, frozen_mailing):
+    from newsletter.models import Subscriber
+    from newsletter.services import unsubscribe_all
+
+    mailing = frozen_mailing(3)
+    unsubscribe_all(subscriber=Subscriber.objects.get(email="lezer00000@example.org"))
+    Suppression.objects.create(email="lezer00001@example.org", reason=SuppressionReason.COMPLAINED)
+    mailing_send(mailing_id=mailing.pk)
+    assert set(provider.received) == {"lezer00002@example.org"}
+    assert statuses(mailing) == {DeliveryStatus.SENT: 1, DeliveryStatus.SUPPRESSED: 2}
+
+
+# -- a dead sender --
+
+
+def test_a_dead_senders_batches_become_uncertain_or_are_taken_over(provider, frozen_mailing):
+    mailing = frozen_mailing(30)
+    wanted = sending.MailingSender(mailing).still_wanted
+    # Sender 1 died while handing its batch to the provider; sender 2 died before it got that far.
+    handing_over = ledger.claim_batch(mailing_id=mailing.pk, size=10, still_wanted=wanted)
+    ledger.mark_sending(batch=handing_over.batch, ids=[row.id for row in handing_over.rows])
+    claimed_only = ledger.claim_batch(mailing_id=mailing.pk, size=10, still_wanted=wanted)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    mailing.deliveries.exclude(claimed_until=None).update(claimed_until=long_ago)
+    Mailing.objects.filter(pk=mailing.pk).update(heartbeat_at=long_ago)
+
+    sending.mailings_watch()  # the watchdog; its restarted senders run inline in tests
+
+    uncertain = set(mailing.deliveries.filter(status=DeliveryStatus.UNCERTAIN).values_list("id", flat=True))
+    assert uncertain == {row.id for row in handing_over.rows}
+    assert statuses(mailing) == {DeliveryStatus.UNCERTAIN: 10, DeliveryStatus.SENT: 20}
+    sent = set(provider.received)
+    assert {row.email for row in claimed_only.rows} <= sent
+    assert not sent & {row.email for row in handing_over.rows}
+    assert not provider.duplicates()
+
+
+def test_a_flaky_provider_still_gets_everyone_at_most_once(settings, provider, frozen_mailing):
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 20, "RETRY_BACKOFF_SECONDS": 0, "MAX_ATTEMPTS": 5}
+    settings.ANYMAIL = {**settings.ANYMAIL, "REQUESTS_TIMEOUT": 0.3}
+    provider.hang_seconds, provider.error_rate, provider.timeout_rate = 0.5, 0.2, 0.05
+    provider.random.seed(8)
+    mailing = frozen_mailing(300)
+    mailing_send(mailing_id=mailing.pk)
+    counts = statuses(mailing)
+    assert set(counts) <= {DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN, DeliveryStatus.FAILED}
+    assert sum(counts.values()) == 300
+    assert not provider.duplicates()
+    rows = dict(mailing.deliveries.values_list("email", "status"))
+    assert {email for email, status in rows.items() if status == DeliveryStatus.SENT} <= set(
+        provider.received
+    )
+    assert set(rows) - set(provider.received) <= {e for e, s in rows.items() if s != DeliveryStatus.SENT}
+    assert all(row.last_error for row in mailing.deliveries.exclude(status=DeliveryStatus.SENT))
+    assert any(call["fault"] == "error" for call in provider.calls)
