@@ -6,15 +6,17 @@ apps. Routers must be added before `api.urls` is first read, so `cms/urls.py` im
 
 from wagtail.api.v3.api import api
 
+import newsletter.api
 import pages.api
 import supporters.api
 
 api.title = "Kracht van Mokum API"
 api.description = (
     "Het levende document van Kracht van Mokum, zijn versies en de openbare acties (steunen, aanmelden, "
-    "reageren). Fouten zijn problem details (RFC 9457, application/problem+json) in het Nederlands."
+    "reageren, abonneren). Fouten zijn problem details (RFC 9457, application/problem+json) in het Nederlands."
 )
 
 pages.api.install_problem_handlers(api)
 api.add_router("/living-documents/", pages.api.router)
 api.add_router("/supporters/", supporters.api.router)
+api.add_router("/newsletter/", newsletter.api.router)

@@ -76,8 +76,9 @@ def private_values() -> set[str]:
 
     Unconfirmed submissions entirely; of confirmed endorsements the full name unless shown in full, the
     organisation as typed unless shown with the full name or confirmed on the organisation's behalf, and any
-    message not approved; sign-ups and reactions entirely.
+    message not approved; sign-ups, reactions and newsletter subscribers entirely.
     """
+    from newsletter.models import Subscriber
     from supporters.models import Endorsement, ModerationStatus, Reaction, SignUp, Visibility
 
     values: set[str] = set()
@@ -95,6 +96,8 @@ def private_values() -> set[str]:
             values.add(message)
     values.update(*SignUp.objects.values_list("name", "availability"))
     values.update(*Reaction.objects.values_list("name", "text"))
+    for name, pending in Subscriber.objects.values_list("name", "pending"):
+        values.update((name, (pending or {}).get("name", "")))
     return {value.strip() for value in values if value and value.strip()}
 
 
