@@ -17,6 +17,7 @@ api.description = (
 )
 
 pages.api.install_problem_handlers(api)
+api.parser = pages.api.StrictJSONParser()
 api.add_router("/living-documents/", pages.api.router)
 api.add_router("/supporters/", supporters.api.router)
 api.add_router("/newsletter/", newsletter.api.router)

@@ -11,7 +11,13 @@ from django import forms
 from ninja import Schema
 from pydantic import Field, create_model
 
-from .problems import INVALID_INPUT, ApiProblem
+from .problems import FIELD_MESSAGES, GENERIC_FIELD_MESSAGE, INVALID_INPUT, ApiProblem
+
+# Django's messages that quote the value ("… is geen van de beschikbare keuzes"), said without it.
+VALUE_FREE_MESSAGES = {
+    "invalid_choice": FIELD_MESSAGES["literal_error"],
+    "invalid_list": FIELD_MESSAGES["list_type"],
+}
 
 
 def _description(field: forms.Field) -> str:
@@ -63,6 +69,13 @@ def form_schema(
     return create_model(name, __base__=Schema, **fields)
 
 
+def _messages(error: forms.ValidationError) -> list[str]:
+    """The form's own messages, except where they would repeat the submitted value (markup, personal data)."""
+    if error.params and "%(value)" in str(error.message):
+        return [str(VALUE_FREE_MESSAGES.get(error.code, GENERIC_FIELD_MESSAGE))]
+    return list(error.messages)
+
+
 def form_problem(form: forms.Form, *, loc: tuple[str, ...] = ("body",)) -> ApiProblem:
     """A 422 problem listing every error of a bound, invalid form, with the form's own (Dutch) messages."""
     errors = [
@@ -73,6 +86,6 @@ def form_problem(form: forms.Form, *, loc: tuple[str, ...] = ("body",)) -> ApiPr
         }
         for field, field_errors in form.errors.as_data().items()
         for error in field_errors
-        for message in error.messages
+        for message in _messages(error)
     ]
     return ApiProblem(422, str(INVALID_INPUT), errors=errors)

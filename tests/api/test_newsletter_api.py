@@ -89,7 +89,7 @@ def test_the_forms_rules_and_dutch_messages_apply(subscribe):
     errors = {error["loc"][-1]: error["msg"] for error in response.json()["errors"]}
     assert set(errors) == {"audiences", "email", "consent"}
     assert errors["email"] == "Voer een geldig e-mailadres in."
-    assert "candidates" in errors["audiences"]  # not open for subscription: the form's own message
+    assert errors["audiences"] == "Kies een van de toegestane waarden."  # not open for subscription
     assert not Subscriber.objects.exists() and mail.outbox == []
 
 

@@ -298,3 +298,27 @@ def test_outline_with_counts_keeps_its_query_count(client, api_post, make_docume
         return len(captured)
 
     assert queries(small) == queries(large)
+
+
+def test_errors_never_repeat_the_submitted_value(api_post, document_with_pages):
+    document, _call, _activity = document_with_pages
+    response = api_post(f"pages/{document.pk}/endorsements/", endorsement(visibility="<b>iedereen</b>"))
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "type": "invalid_choice",
+            "loc": ["body", "data", "visibility"],
+            "msg": "Kies een van de toegestane waarden.",
+        }
+    ]
+    assert "iedereen" not in response.content.decode()
+
+
+def test_text_that_is_not_valid_unicode_is_refused_as_invalid_json(api_post, document_with_pages):
+    document, _call, _activity = document_with_pages
+    body = json.dumps(endorsement(name="Jan \udcff"))  # a lone surrogate, escaped as JSON allows
+    assert "\\udcff" in body
+    response = api_post(f"pages/{document.pk}/endorsements/", body)
+    assert response.status_code == 400
+    assert response.json()["detail"] == "De inhoud van het verzoek is geen geldige JSON."
+    assert not Endorsement.objects.exists()
