@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench lint format deps browser audit clean
+.PHONY: run test bench lint format deps browser audit messages clean
 
 deps: $(VENV)/.deps-installed
 
@@ -49,6 +49,11 @@ test: deps node_modules/.installed
 lint: deps
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# Re-extract every translatable string into the catalogues (each app's locale/ and the site's locale/), then compile
+# the .mo files that are committed with them. Needs GNU gettext (apt-get install gettext); the site does not.
+messages: deps
+	$(PY) manage.py update_translations
 
 bench: deps
 	$(PY) bench/run.py

@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v3/", api.urls),
+    # The language switch in the footer posts to `set_language`, which keeps the choice in the language cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 if settings.DEBUG:

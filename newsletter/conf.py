@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 DEFAULTS: dict[str, Any] = {
     # Recipients claimed and handed to the provider per call. Postmark's bulk and batch APIs take 500 messages per
@@ -34,8 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "MERGE_FIELD_FORMAT": None,
     # Email templates an audience can use: key → (template name, label). The candidates issue adds its own.
     "EMAIL_TEMPLATES": {
-        "full": ("newsletter/email/full.html", "Volledige tekst"),
-        "summary": ("newsletter/email/summary.html", "Samenvatting met links"),
+        "full": ("newsletter/email/full.html", _("Volledige tekst")),
+        "summary": ("newsletter/email/summary.html", _("Samenvatting met links")),
     },
     # Domain used in List-Id headers; None: "nieuwsbrief." + the host of BASE_URL.
     "LIST_ID_DOMAIN": None,

@@ -117,12 +117,8 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def _key(request) -> str:
-        language_cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        parts = (
-            request.build_absolute_uri(),
-            request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
-            language_cookie,
-        )
+        # LocaleMiddleware (outside this one) has chosen the language from the cookie and Accept-Language.
+        parts = (request.build_absolute_uri(), getattr(request, "LANGUAGE_CODE", ""))
         digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
         return f"kvm:page-cache:{current_generation()}:{digest}"
 

@@ -9,6 +9,8 @@ import re
 from typing import Any
 
 from bs4 import BeautifulSoup
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.rich_text import expand_db_html
@@ -17,6 +19,12 @@ from .models import ActivityPage, ActivityStatus, CallPage, DocumentPage
 
 SNAPSHOT_SCHEMA = 1
 STATUS_LABELS = dict(ActivityStatus.choices)
+
+
+def _status_label(status: str) -> str:
+    """A status in the document's language: change lists and snapshot text are written content, not interface."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(STATUS_LABELS.get(status, status))
 
 
 def _rich(value: str) -> str:
@@ -226,8 +234,8 @@ def compute_changes(old: dict | None, new: dict) -> list[dict[str, Any]]:
                 }
             )
         if before["status"] != activity["status"]:
-            old_label = STATUS_LABELS.get(before["status"], before["status"])
-            new_label = STATUS_LABELS.get(activity["status"], activity["status"])
+            old_label = _status_label(before["status"])
+            new_label = _status_label(activity["status"])
             changes.append(
                 {
                     "kind": "status",
@@ -283,9 +291,7 @@ def snapshot_text(snapshot: dict) -> str:
         parts.append(f"{call['number']}. {call['title']}")
         parts.append(html_to_text(call["body"]))
         for activity in call["activities"]:
-            parts.append(
-                f"• {activity['title']} ({STATUS_LABELS.get(activity['status'], activity['status'])})"
-            )
+            parts.append(f"• {activity['title']} ({_status_label(activity['status'])})")
             parts.extend(html_to_text(activity[name]) for name in ACTIVITY_TEXT_FIELDS if activity.get(name))
     parts.extend([doc.get("closing_title", ""), html_to_text(doc.get("closing", ""))])
     return "\n\n".join(part for part in parts if part)

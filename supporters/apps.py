@@ -11,14 +11,16 @@ class SupportersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete
+        from wagtail.models import Page
 
         from pages.signals import version_published
 
         from .models import Endorsement, Reaction, SignUp
-        from .receivers import public_data_changed, version_published_received
+        from .receivers import page_deleted, public_data_changed, version_published_received
 
         version_published.connect(version_published_received, dispatch_uid="supporters.version_published")
+        pre_delete.connect(page_deleted, sender=Page, dispatch_uid="supporters.page_deleted")
         for model in (Endorsement, SignUp, Reaction):
             for signal in (post_save, post_delete):
                 signal.connect(

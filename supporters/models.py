@@ -171,6 +171,8 @@ class Endorsement(Submission):
         blank=True,
         related_name="+",
     )
+    # Set when the target page is deleted, so its supporters can still be told what happened to it.
+    former_page_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False, db_index=True)
     organisation_name = models.CharField(_("organisatie (zoals opgegeven)"), max_length=200, blank=True)
     organisation = models.ForeignKey(
         Organisation,
@@ -223,6 +225,8 @@ class SignUp(Submission):
         blank=True,
         related_name="+",
     )
+    # Set when the activity page is deleted, so the people signed up can still be told what happened to it.
+    former_page_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False, db_index=True)
     role = models.CharField(_("rol"), max_length=10, choices=SignUpRole.choices, default=SignUpRole.HELPER)
     availability = models.TextField(_("beschikbaarheid"), max_length=500, blank=True)
     waitlisted = models.BooleanField(_("op de wachtlijst"), default=False)

@@ -13,3 +13,11 @@ def public_data_changed(sender, **kwargs) -> None:
     """Counts and lists of supporters show on the document's pages: drop cached copies after the change commits."""
     if not kwargs.get("raw"):
         invalidate_public_pages()
+
+
+def page_deleted(sender, instance, **kwargs) -> None:
+    """Before a page row goes, remember it on the support for it (the foreign keys are about to become NULL)."""
+    from .models import Endorsement, SignUp
+
+    Endorsement.objects.filter(target_id=instance.pk).update(former_page_id=instance.pk)
+    SignUp.objects.filter(activity_id=instance.pk).update(former_page_id=instance.pk)

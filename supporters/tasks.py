@@ -5,12 +5,12 @@ from pages.models import DocumentVersion
 from . import services
 
 
-def submission_mail_send(kind: str, pk: int) -> None:
-    """Send the confirmation (or "already confirmed") email of one submission."""
+def submission_mail_send(kind: str, pk: int, language: str | None = None) -> None:
+    """Send the confirmation (or "already confirmed") email of one submission, in the reader's language."""
     model = services.SUBMISSION_MODELS.get(kind)
     submission = model.objects.filter(pk=pk).first() if model else None
     if submission is not None:
-        services.submission_mail_send(kind=kind, submission=submission)
+        services.submission_mail_send(kind=kind, submission=submission, language=language)
 
 
 def version_notifications_send(version_id: int) -> None:

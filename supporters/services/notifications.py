@@ -8,6 +8,7 @@ import logging
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,14 +94,13 @@ def change_notices_send(*, version: DocumentVersion) -> int:
     if not changes:
         return 0
     affected: dict[str, set[int]] = defaultdict(set)
-    for email, target_id in Endorsement.objects.filter(
-        target_id__in=list(changes), confirmed_at__isnull=False, email__isnull=False
-    ).values_list("email", "target_id"):
-        affected[email].add(target_id)
-    for email, activity_id in SignUp.objects.filter(
-        activity_id__in=list(changes), confirmed_at__isnull=False, email__isnull=False
-    ).values_list("email", "activity_id"):
-        affected[email].add(activity_id)
+    ids = list(changes)
+    endorsements = Endorsement.objects.filter(Q(target_id__in=ids) | Q(former_page_id__in=ids))
+    signups = SignUp.objects.filter(Q(activity_id__in=ids) | Q(former_page_id__in=ids))
+    for queryset, field in ((endorsements, "target_id"), (signups, "activity_id")):
+        rows = queryset.filter(confirmed_at__isnull=False, email__isnull=False)
+        for email, page_id, former_page_id in rows.values_list("email", field, "former_page_id"):
+            affected[email].add(page_id or former_page_id)
     sent = 0
     for email, activity_ids in sorted(affected.items()):
         try:

@@ -8,10 +8,11 @@ confirmed.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 from wagtail.models import Page
@@ -54,7 +55,9 @@ def _consent_record(*, email: str, purpose: str, wording: str, source_url: str) 
 
 
 def _mail_enqueue(kind: str, pk: int) -> None:
-    transaction.on_commit(lambda: async_task("supporters.tasks.submission_mail_send", kind, pk))
+    # The worker has no request: the reader's language goes with the task, so the email reads like the form.
+    language = translation.get_language()
+    transaction.on_commit(lambda: async_task("supporters.tasks.submission_mail_send", kind, pk, language))
 
 
 def endorsement_submit(
@@ -161,10 +164,18 @@ def _target_title(submission) -> str:
     return page.title if page is not None else _("(verwijderde pagina)")
 
 
-def submission_mail_send(*, kind: str, submission) -> None:
-    """The one email a submission gets: a confirmation link, or a note that it was already confirmed."""
+def submission_mail_send(*, kind: str, submission, language: str | None = None) -> None:
+    """The one email a submission gets: a confirmation link, or a note that it was already confirmed.
+
+    `language`: the reader's language when they submitted (the site's default when not known).
+    """
     if not submission.email:
         return
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _submission_mail_send(kind=kind, submission=submission)
+
+
+def _submission_mail_send(*, kind: str, submission) -> None:
     context = {"submission": submission, "kind": kind, "target_title": _target_title(submission)}
     if submission.is_confirmed:
         message_send(

@@ -75,6 +75,14 @@ def link_in(message, pattern: str = r"https://kvm\.example\.org/steun/\S+") -> s
     return found.group(0).removeprefix("https://kvm.example.org")
 
 
+_CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*')
+
+
+def page_body(response) -> bytes:
+    """A response's HTML without its CSRF token (every page has the language switch; Django masks it afresh)."""
+    return _CSRF_VALUE.sub(rb"\1", response.content)
+
+
 def last_link(pattern: str = r"https://kvm\.example\.org/steun/\S+") -> str:
     return link_in(mail.outbox[-1], pattern)
 

@@ -93,6 +93,16 @@ def test_removed_and_moved_activities_notify(supported, publish, small_document)
     assert "verplaatst van call 1 naar call 2" in mail.outbox[0].body
 
 
+def test_a_deleted_activity_still_notifies_its_supporters(supported, publish):
+    document, activity = supported
+    activity_id = activity.pk
+    activity.delete()
+    assert Endorsement.objects.filter(former_page_id=activity_id).count() == 2
+    publish(document, "Activiteit geschrapt")
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.org", "jan@example.org"]
+    assert "Activiteit verwijderd" in mail.outbox[0].body
+
+
 def test_text_edits_and_other_activities_do_not_notify(supported, publish):
     document, activity = supported
     _republish(activity, description="<p>Andere beschrijving.</p>", status=ActivityStatus.RUNNING)

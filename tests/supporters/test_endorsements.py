@@ -9,7 +9,7 @@ from django.test import Client
 
 from supporters.models import Consent, Contact, Endorsement, Organisation
 
-from .conftest import endorse_data, last_link, link_in
+from .conftest import endorse_data, last_link, link_in, page_body
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_resubmission_never_duplicates_and_answers_the_same(client, post, small_
     assert "al bevestigd" in mail.outbox[-1].body
     # Same response for a new, a pending and a confirmed address (no enumeration).
     unknown = post(url, endorse_data(email="nieuw@example.org"))
-    assert first.content == second.content == third.content == unknown.content
+    assert page_body(first) == page_body(second) == page_body(third) == page_body(unknown)
 
 
 def test_consent_is_recorded_with_wording_time_and_page(post, small_document):
@@ -111,7 +111,7 @@ def test_honeypot_and_too_fast_store_nothing_and_look_like_success(post, small_d
     filled = post(url, endorse_data(website="http://spam.example"))
     fast = post(url, endorse_data(shown_at=signing.dumps(time.time(), salt="kvm.form-shown-at")))
     assert filled.status_code == fast.status_code == 200
-    assert filled.content == fast.content == normal.content
+    assert page_body(filled) == page_body(fast) == page_body(normal)
     assert Endorsement.objects.count() == 0
     assert mail.outbox == []
 
