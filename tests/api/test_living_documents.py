@@ -208,3 +208,8 @@ def test_list_query_counts_do_not_grow_with_the_page_size(client, make_document)
     for n in range(10):
         publish(document, f"versie {n}")
     assert queries_for(client, f"{API}{document.pk}/versions/") == small_versions
+
+
+def test_problems_speak_english_when_asked(client):
+    body = client.get(f"{API}999999/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert (body["title"], body["detail"]) == ("Not found", "There is no public document with id 999999.")
