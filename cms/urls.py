@@ -1,4 +1,4 @@
-"""The site's URLs: Django's and Wagtail's admin, the apps' own URLs, then Wagtail's page serving."""
+"""The site's URLs: Django's and Wagtail's admin, the headless API, the apps' own URLs, then Wagtail's page serving."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .api import api
 from .views import healthz
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v3/", api.urls),
     # The language switch in the footer posts to `set_language`, which keeps the choice in the language cookie.
     path("i18n/", include("django.conf.urls.i18n")),
 ]

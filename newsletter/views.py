@@ -5,10 +5,12 @@ from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from supporters.intake import Outcome
 from supporters.protection import RATE_LIMITED_MESSAGE, rate_limited
 from supporters.tokens import InvalidToken
 
-from .forms import CONSENT_WORDING, PreferencesForm, PreferencesLinkForm, SubscribeForm
+from .forms import PreferencesForm, PreferencesLinkForm, SubscribeForm
+from .intake import subscription_take
 from .links import RecipientLink, read_recipient_token
 from .models import Subscriber
 from .selectors import preference_audiences, subscribed_keys
@@ -17,7 +19,6 @@ from .services import (
     preferences_update,
     subscriber_for_link,
     subscription_confirm,
-    subscription_request,
     unsubscribe,
     unsubscribe_all,
 )
@@ -42,21 +43,13 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request, "subscribe.html", {"form": SubscribeForm()})
     form = SubscribeForm(request.POST)
-    if not form.is_valid():
-        return _page(request, "subscribe.html", {"form": form}, status=400)
-    email = form.cleaned_data["email"]
-    if form.is_probably_bot():
-        return _page(request, "subscribe_sent.html")
-    if rate_limited(request, group="newsletter-subscribe", email=email):
-        return _page(request, "subscribe.html", {"form": form, "error": RATE_LIMITED_MESSAGE}, status=429)
-    subscription_request(
-        email=email,
-        name=form.cleaned_data["name"],
-        audience_keys=form.cleaned_data["audiences"],
-        frequency=form.cleaned_data["frequency"],
-        consent_wording=str(CONSENT_WORDING),
-        source_url=request.META.get("HTTP_REFERER", "")[:500] or request.path,
+    outcome = subscription_take(
+        request, form=form, source_url=request.META.get("HTTP_REFERER", "")[:500] or request.path
     )
+    if outcome is Outcome.INVALID:
+        return _page(request, "subscribe.html", {"form": form}, status=400)
+    if outcome is Outcome.RATE_LIMITED:
+        return _page(request, "subscribe.html", {"form": form, "error": RATE_LIMITED_MESSAGE}, status=429)
     return _page(request, "subscribe_sent.html")
 
 

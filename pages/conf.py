@@ -16,8 +16,16 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_SECONDS": 0,
     # The cache alias it uses. Shared by every process (e.g. Redis) when there is more than one.
     "PAGE_CACHE_ALIAS": "default",
-    # Paths never cached, whatever the response says.
-    "PAGE_CACHE_EXCLUDE_PREFIXES": ("/admin/", "/django-admin/", "/static/", "/media/", "/documents/"),
+    # Paths never cached, whatever the response says. The API's answers vary by Origin (CORS) and show counts
+    # that change without a publish.
+    "PAGE_CACHE_EXCLUDE_PREFIXES": (
+        "/admin/",
+        "/django-admin/",
+        "/static/",
+        "/media/",
+        "/documents/",
+        "/api/",
+    ),
     # A request with any cookie but the CSRF and language cookies (a session, a flash message) is someone's own
     # view and is not cached. Name here further cookies that never change a page (e.g. a cookie-consent flag).
     "PAGE_CACHE_IGNORED_COOKIES": (),

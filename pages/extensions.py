@@ -11,17 +11,22 @@ Each is a Wagtail hook name; register a function with `@hooks.register(NAME)` in
   listed. Read only from ``context``.
 - ``kvm_version_audiences``: ``fn() -> iterable of (key, label)``. The audiences a new version can be sent to;
   offered in the "publish new version" form and accepted by ``publish_version --notify``.
+- ``kvm_public_counts``: ``fn(pages: list[Page]) -> dict[int, dict[str, int]]``. Public counts per page id (for
+  example confirmed endorsements and sign-ups) for the headless API, for every given (specific) page at once: a
+  fixed number of queries whatever the number of pages. Counts only what anyone may see.
 """
 
 from collections.abc import Iterable
 
 from django.utils.safestring import SafeString, mark_safe
 from wagtail import hooks
+from wagtail.models import Page
 
 PAGE_CONTEXT = "kvm_page_context"
 PAGE_SECTIONS = "kvm_page_sections"
 ITEM_EXTRAS = "kvm_item_extras"
 VERSION_AUDIENCES = "kvm_version_audiences"
+PUBLIC_COUNTS = "kvm_public_counts"
 
 
 def extend_page_context(request, page, context: dict) -> dict:
@@ -49,3 +54,16 @@ def version_audience_choices() -> list[tuple[str, str]]:
     for fn in hooks.get_hooks(VERSION_AUDIENCES):
         choices.extend((str(key), str(label)) for key, label in fn())
     return choices
+
+
+def public_counts(pages: Iterable[Page]) -> dict[int, dict[str, int]]:
+    """Every registered app's public counts for these pages, merged per page id; pages without any get {}."""
+    pages = list({page.pk: page for page in pages}.values())
+    counts: dict[int, dict[str, int]] = {page.pk: {} for page in pages}
+    if not pages:
+        return counts
+    for fn in hooks.get_hooks(PUBLIC_COUNTS):
+        for page_id, values in (fn(pages) or {}).items():
+            if page_id in counts:
+                counts[page_id].update(values)
+    return counts

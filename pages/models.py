@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -14,12 +15,20 @@ from wagtail.search import index
 
 from .blocks import CallBodyBlock
 from .conf import pages_setting
-from .extensions import extend_page_context
+from .extensions import extend_page_context, public_counts
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 
 
-class DocumentPage(RoutablePageMixin, Page):
+class PublicCountsMixin:
+    """Gives a page the public counts other apps keep about it (endorsements, sign-ups) for the headless API."""
+
+    @property
+    def public_counts(self) -> dict[str, int]:
+        return public_counts([self])[self.pk]
+
+
+class DocumentPage(PublicCountsMixin, RoutablePageMixin, Page):
     """A living document: an article whose calls to action and activities change, published in versions."""
 
     intro = RichTextField(_("inleiding"), features=RICH_TEXT_FEATURES, blank=True)
@@ -46,6 +55,14 @@ class DocumentPage(RoutablePageMixin, Page):
         FieldRowPanel([FieldPanel("contact_text"), FieldPanel("contact_email")], heading=_("Contact")),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("closing")]
+    api_fields = [
+        APIField("intro"),
+        APIField("closing_title"),
+        APIField("closing"),
+        APIField("contact_text"),
+        APIField("contact_email"),
+        APIField("public_counts"),
+    ]
 
     subpage_types = ["pages.CallPage"]
     template = "pages/document_page.html"
@@ -97,7 +114,7 @@ class DocumentPage(RoutablePageMixin, Page):
         return version_compare(request, self, first, second)
 
 
-class CallPage(Page):
+class CallPage(PublicCountsMixin, Page):
     """One call to action of a document, numbered within it; its activities are its child pages."""
 
     number = models.PositiveSmallIntegerField(
@@ -107,6 +124,7 @@ class CallPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body"), index.FilterField("number")]
+    api_fields = [APIField("number"), APIField("heading"), APIField("body"), APIField("public_counts")]
 
     parent_page_types = ["pages.DocumentPage"]
     subpage_types = ["pages.ActivityPage"]
@@ -150,7 +168,7 @@ class ActivityStatus(models.TextChoices):
     DROPPED = "dropped", _("vervallen")
 
 
-class ActivityPage(Page):
+class ActivityPage(PublicCountsMixin, Page):
     """A planned activity under a call: what, its status, what it needs, when and where."""
 
     description = RichTextField(_("beschrijving"), features=RICH_TEXT_FEATURES, blank=True)
@@ -200,6 +218,22 @@ class ActivityPage(Page):
         index.SearchField("district"),
         index.SearchField("location"),
         index.FilterField("status"),
+    ]
+    api_fields = [
+        APIField("status"),
+        APIField("description"),
+        APIField("needs_people"),
+        APIField("needs_means"),
+        APIField("starts_on"),
+        APIField("ends_on"),
+        APIField("when_text"),
+        APIField("when"),
+        APIField("district"),
+        APIField("location"),
+        APIField("where"),
+        APIField("organiser_capacity"),
+        APIField("helper_capacity"),
+        APIField("public_counts"),
     ]
 
     parent_page_types = ["pages.CallPage"]

@@ -330,6 +330,19 @@ def _merged_opcodes(old_tokens: list[str], new_tokens: list[str]) -> list[tuple[
     return [tuple(run) for run in runs]
 
 
+def word_diff(old_text: str, new_text: str) -> list[dict[str, str]]:
+    """Word-level differences as data: `{"op": "equal", "text"}` and `{"op": "change", "removed", "added"}` runs.
+
+    The same runs `word_diff_html` marks up, for clients that render differences themselves.
+    """
+    return [
+        {"op": "equal", "text": run[1]}
+        if run[0] == "="
+        else {"op": "change", "removed": run[1], "added": run[2]}
+        for run in _merged_opcodes(_TOKEN.findall(old_text), _TOKEN.findall(new_text))
+    ]
+
+
 def word_diff_html(old_text: str, new_text: str) -> SafeString:
     """Word-level differences as HTML: deletions in <del>, insertions in <ins>, everything escaped.
 

@@ -21,7 +21,8 @@ class ProtectedForm(forms.Form):
     """A public form with a honeypot field and a signed 'shown at' stamp.
 
     `is_probably_bot()` is true when the honeypot is filled in or the form came back too fast; callers then
-    answer exactly as on success and store nothing, so a bot learns nothing.
+    answer exactly as on success and store nothing, so a bot learns nothing. With `timed=False` (clients that
+    never showed the form, such as the headless API) only the honeypot counts; rate limits still apply.
     """
 
     website = forms.CharField(
@@ -31,14 +32,17 @@ class ProtectedForm(forms.Form):
     )
     shown_at = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, timed: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.timed = timed
         if not self.is_bound:
             self.initial["shown_at"] = signing.dumps(time.time(), salt="kvm.form-shown-at")
 
     def is_probably_bot(self) -> bool:
         if self.cleaned_data.get("website"):
             return True
+        if not self.timed:
+            return False
         try:
             shown_at = float(signing.loads(self.cleaned_data.get("shown_at") or "", salt="kvm.form-shown-at"))
         except (signing.BadSignature, TypeError, ValueError):

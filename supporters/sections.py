@@ -86,3 +86,25 @@ def page_sections(request, page, context: dict) -> str | None:
         "reactions": context.get(REACTIONS),
     }
     return render_to_string("supporters/sections.html", section_context, request=request)
+
+
+def public_counts(pages: list) -> dict[int, dict[str, int]]:
+    """Confirmed endorsements of every page, and confirmed sign-ups per role of the activities: two queries.
+
+    For the headless API (`pages.extensions.PUBLIC_COUNTS`). `organisers` and `helpers` count people given a
+    place; `waitlisted` those on a waiting list.
+    """
+    endorsements = selectors.endorsement_counts(target_ids=[page.pk for page in pages])
+    activity_ids = [page.pk for page in pages if isinstance(page, ActivityPage)]
+    signups = selectors.signup_counts(activity_ids=activity_ids) if activity_ids else {}
+    counts: dict[int, dict[str, int]] = {
+        page.pk: {"endorsements": endorsements.get(page.pk, 0)} for page in pages
+    }
+    for activity_id in activity_ids:
+        roles = signups[activity_id]
+        counts[activity_id].update(
+            organisers=roles[SignUpRole.ORGANISER].confirmed,
+            helpers=roles[SignUpRole.HELPER].confirmed,
+            waitlisted=roles[SignUpRole.ORGANISER].waitlisted + roles[SignUpRole.HELPER].waitlisted,
+        )
+    return counts

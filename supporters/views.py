@@ -15,10 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
-from pages.models import ActivityPage, CallPage, DocumentPage
-
-from . import selectors, services
-from .forms import ChangeItemForm, DataRequestForm, EndorseForm, ReactionForm, SignUpForm
+from . import intake, selectors, services
+from .forms import ChangeItemForm, DataRequestForm
 from .models import ChangeNotice
 from .protection import RATE_LIMITED_MESSAGE, rate_limited
 from .services.notifications import CHANGE_PURPOSE
@@ -26,12 +24,10 @@ from .services.privacy import ERASE_PURPOSE, EXPORT_PURPOSE
 from .services.submissions import ChangeAnswer, pending_submission
 from .tokens import InvalidToken, read_token
 
-TARGET_TYPES = (DocumentPage, CallPage, ActivityPage)
 
-
-def _target_or_404(page_id: int, types: tuple[type, ...] = TARGET_TYPES) -> Page:
-    page = Page.objects.live().public().filter(pk=page_id).specific().first()
-    if not isinstance(page, types):
+def _target_or_404(page_id: int, types: tuple[type, ...] = intake.TARGET_TYPES) -> Page:
+    page = intake.public_target(page_id, types)
+    if page is None:
         raise Http404
     return page
 
@@ -64,26 +60,20 @@ def too_many(request) -> HttpResponse:
     )
 
 
-def _submission(request, page: Page, *, form_class, form_id: str, group: str, title: str, submit):
-    """GET shows the form on its own page; POST validates, rate-limits, ignores bots and calls `submit(form)`."""
+def _submission(request, page_id: int, *, kind: intake.SubmissionKind, form_id: str, title: str):
+    """GET shows the form on its own page; POST takes the submission in through `supporters.intake`."""
+    page = _target_or_404(page_id, kind.page_types)
+    context = {"page": page, "form_id": form_id, "title": title % {"title": page.title}}
     if request.method != "POST":
-        return render(
-            request,
-            "supporters/form_page.html",
-            {"page": page, "form": form_class(), "form_id": form_id, "title": title},
-        )
-    form = form_class(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "supporters/form_page.html",
-            {"page": page, "form": form, "form_id": form_id, "title": title},
-            status=400,
-        )
-    if rate_limited(request, group=group, email=form.cleaned_data["email"]):
+        return render(request, "supporters/form_page.html", {**context, "form": kind.form_class()})
+    form = kind.form_class(request.POST)
+    outcome = intake.submission_take(
+        request, kind=kind, page=page, form=form, source_url=_source_url(request, page)
+    )
+    if outcome is intake.Outcome.INVALID:
+        return render(request, "supporters/form_page.html", {**context, "form": form}, status=400)
+    if outcome is intake.Outcome.RATE_LIMITED:
         return too_many(request)
-    if not form.is_probably_bot():
-        submit(form)
     # Identical for new, known, already confirmed and bot submissions.
     return render(
         request,
@@ -91,10 +81,7 @@ def _submission(request, page: Page, *, form_class, form_id: str, group: str, ti
         {
             "page": page,
             "title": _("Bijna klaar: kijk in uw e-mail"),
-            "text": _(
-                "We hebben een e-mail gestuurd naar het adres dat u opgaf. Klik op de link daarin en bevestig; "
-                "pas daarna telt uw inzending mee. De link is 7 dagen geldig."
-            ),
+            "text": intake.ACCEPTED_MESSAGE,
             "back_url": page.url,
         },
     )
@@ -102,85 +89,22 @@ def _submission(request, page: Page, *, form_class, form_id: str, group: str, ti
 
 @require_http_methods(["GET", "POST"])
 def endorse(request, page_id: int):
-    page = _target_or_404(page_id)
-
-    def submit(form):
-        data = form.cleaned_data
-        services.endorsement_submit(
-            target=page,
-            name=data["name"],
-            email=data["email"],
-            organisation_name=data["organisation_name"],
-            on_behalf=data["on_behalf"],
-            message=data["message"],
-            visibility=data["visibility"],
-            consent_text=form.consent_text,
-            source_url=_source_url(request, page),
-        )
-
     return _submission(
-        request,
-        page,
-        form_class=EndorseForm,
-        form_id="endorse-form",
-        group="supporters:endorse",
-        title=_("Steun “%(title)s”") % {"title": page.title},
-        submit=submit,
+        request, page_id, kind=intake.ENDORSE, form_id="endorse-form", title=_("Steun “%(title)s”")
     )
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request, page_id: int):
-    page = _target_or_404(page_id, (ActivityPage,))
-
-    def submit(form):
-        data = form.cleaned_data
-        services.signup_submit(
-            activity=page,
-            name=data["name"],
-            email=data["email"],
-            role=data["role"],
-            availability=data["availability"],
-            consent_text=form.consent_text,
-            source_url=_source_url(request, page),
-        )
-
     return _submission(
-        request,
-        page,
-        form_class=SignUpForm,
-        form_id="signup-form",
-        group="supporters:signup",
-        title=_("Aanmelden voor “%(title)s”") % {"title": page.title},
-        submit=submit,
+        request, page_id, kind=intake.SIGN_UP, form_id="signup-form", title=_("Aanmelden voor “%(title)s”")
     )
 
 
 @require_http_methods(["GET", "POST"])
 def react(request, page_id: int):
-    page = _target_or_404(page_id)
-
-    def submit(form):
-        data = form.cleaned_data
-        services.reaction_submit(
-            target=page,
-            name=data["name"],
-            email=data["email"],
-            kind=data["kind"],
-            text=data["text"],
-            visibility=data["visibility"],
-            consent_text=form.consent_text,
-            source_url=_source_url(request, page),
-        )
-
     return _submission(
-        request,
-        page,
-        form_class=ReactionForm,
-        form_id="reaction-form",
-        group="supporters:react",
-        title=_("Reageren op “%(title)s”") % {"title": page.title},
-        submit=submit,
+        request, page_id, kind=intake.REACT, form_id="reaction-form", title=_("Reageren op “%(title)s”")
     )
 
 

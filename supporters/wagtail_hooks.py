@@ -12,7 +12,7 @@ from wagtail.models import Page
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from pages.extensions import ITEM_EXTRAS, PAGE_CONTEXT, PAGE_SECTIONS
+from pages.extensions import ITEM_EXTRAS, PAGE_CONTEXT, PAGE_SECTIONS, PUBLIC_COUNTS
 
 from . import admin_views, sections, selectors
 from .models import Contact, Endorsement, Organisation, Reaction, SignUp
@@ -23,6 +23,7 @@ CONTACT_EMAIL_PERMISSION = "supporters.view_contact_email"
 hooks.register(PAGE_CONTEXT, sections.page_context)
 hooks.register(ITEM_EXTRAS, sections.item_extras)
 hooks.register(PAGE_SECTIONS, sections.page_sections)
+hooks.register(PUBLIC_COUNTS, sections.public_counts)
 
 
 @hooks.register("register_admin_urls")

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "supporters",
     "newsletter",
     "wagtail_modeladmin",
+    "wagtail.api.v3",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_q",
     "anymail",
+    "corsheaders",
+    "ninja",
     "csp",
     "axes",
     "django.contrib.admin",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cms.middleware.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,6 +252,13 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Any publish, unpublish, move or delete, and every new version, invalidates all cached pages at once. With more
 # than one process the cache must be shared (REDIS_URL), or a process would not hear of another's publish.
 KVM_PAGES = {"PAGE_CACHE_SECONDS": int(os.environ.get("PAGE_CACHE_SECONDS", "0"))}
+
+# Headless API (Wagtail's API v3 at /api/v3/): rich text as display HTML, at most 100 items per page, and
+# cross-origin access only for the listed origins and only under /api/.
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+WAGTAILAPI_LIMIT_MAX = 100
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
 
 WAGTAIL_SITE_NAME = "Kracht van Mokum"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -371,3 +371,90 @@ PUBLIC_FORMS.append(
         fields=("answer", "message", "preferred_contact", "show_name"),
     )
 )
+
+
+# -- the headless API (cms/api.py: pages/api/, supporters/api.py, newsletter/api.py) --
+
+
+def _api_world(world) -> dict[str, str]:
+    """Page ids for the API's paths."""
+    return {
+        "document_id": str(world.document.pk),
+        "call_id": str(world.call.pk),
+        "activity_id": str(world.activity.pk),
+    }
+
+
+def _api_endorsement(world) -> dict[str, Any]:
+    return {
+        "name": "Lezer",
+        "email": "lezer@example.org",
+        "visibility": "name",
+        "consent": True,
+        "website": "",
+    }
+
+
+WORLD_EXTENSIONS.append(_api_world)
+PUBLIC_ROUTES += [
+    Route("api-documents", "/api/v3/living-documents/", html=False),
+    Route("api-document", "/api/v3/living-documents/{param}/", default="{document_id}", html=False),
+    Route("api-versions", "/api/v3/living-documents/{document_id}/versions/", html=False),
+    Route("api-version", "/api/v3/living-documents/{document_id}/versions/{param}/", default="1", html=False),
+    Route(
+        "api-compare",
+        "/api/v3/living-documents/{document_id}/versions/1/compare/{param}/",
+        default="2",
+        html=False,
+    ),
+    Route("api-pages", "/api/v3/pages/", html=False),
+    Route("api-page", "/api/v3/pages/{param}/", default="{activity_id}", html=False),
+    Route(
+        "api-endorsers",
+        "/api/v3/supporters/documents/{param}/endorsers/",
+        default="{document_id}",
+        html=False,
+    ),
+    Route("api-consent-texts", "/api/v3/supporters/consent-texts/", html=False),
+    Route("api-newsletter-audiences", "/api/v3/newsletter/audiences/", html=False),
+]
+PUBLIC_FORMS += [
+    Form(
+        "api-endorse",
+        "/api/v3/supporters/pages/{activity_id}/endorsements/",
+        data=_api_endorsement,
+        fields=("name", "email", "organisation_name", "message", "visibility", "consent", "website"),
+        json=True,
+        acceptable_statuses=frozenset({202, 400, 422, 429}),
+    ),
+    Form(
+        "api-signup",
+        "/api/v3/supporters/pages/{activity_id}/signups/",
+        data=lambda world: {**_api_endorsement(world), "role": "helper", "availability": ""},
+        fields=("name", "email", "role", "availability"),
+        json=True,
+        acceptable_statuses=frozenset({202, 400, 422, 429}),
+    ),
+    Form(
+        "api-react",
+        "/api/v3/supporters/pages/{call_id}/reactions/",
+        data=lambda world: {**_api_endorsement(world), "kind": "reaction", "text": "Goed plan."},
+        fields=("text", "name", "kind"),
+        json=True,
+        acceptable_statuses=frozenset({202, 400, 422, 429}),
+    ),
+    Form(
+        "api-newsletter-subscribe",
+        "/api/v3/newsletter/subscriptions/",
+        data=lambda world: {
+            "name": "Lezer",
+            "email": "lezer@example.org",
+            "audiences": ["residents"],
+            "frequency": "every",
+            "consent": True,
+        },
+        fields=("name", "email", "audiences", "frequency"),
+        json=True,
+        acceptable_statuses=frozenset({202, 400, 422, 429}),
+    ),
+]

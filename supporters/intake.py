@@ -1,0 +1,112 @@
+"""Taking in a public submission, whichever door it comes through: the site's forms or the headless API.
+
+One path for both: the form validates, the rate limits count (per IP and per address), a probable bot is answered
+as if all went well while nothing is stored, and otherwise the service records the submission and queues the
+confirmation email. The caller only chooses how to show the outcome.
+"""
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from pages.models import ActivityPage, CallPage, DocumentPage
+
+from . import services
+from .forms import ConsentForm, EndorseForm, ReactionForm, SignUpForm
+from .protection import rate_limited
+
+TARGET_TYPES = (DocumentPage, CallPage, ActivityPage)
+
+# The one answer to every accepted submission, whether the address was new, known, confirmed or a bot's.
+ACCEPTED_MESSAGE = _(
+    "We hebben een e-mail gestuurd naar het adres dat u opgaf. Klik op de link daarin en bevestig; "
+    "pas daarna telt uw inzending mee. De link is 7 dagen geldig."
+)
+
+
+def _endorse(form: ConsentForm, page: Page, source_url: str) -> None:
+    data = form.cleaned_data
+    services.endorsement_submit(
+        target=page,
+        name=data["name"],
+        email=data["email"],
+        organisation_name=data["organisation_name"],
+        on_behalf=data["on_behalf"],
+        message=data["message"],
+        visibility=data["visibility"],
+        consent_text=form.consent_text,
+        source_url=source_url,
+    )
+
+
+def _sign_up(form: ConsentForm, page: Page, source_url: str) -> None:
+    data = form.cleaned_data
+    services.signup_submit(
+        activity=page,
+        name=data["name"],
+        email=data["email"],
+        role=data["role"],
+        availability=data["availability"],
+        consent_text=form.consent_text,
+        source_url=source_url,
+    )
+
+
+def _react(form: ConsentForm, page: Page, source_url: str) -> None:
+    data = form.cleaned_data
+    services.reaction_submit(
+        target=page,
+        name=data["name"],
+        email=data["email"],
+        kind=data["kind"],
+        text=data["text"],
+        visibility=data["visibility"],
+        consent_text=form.consent_text,
+        source_url=source_url,
+    )
+
+
+@dataclass(frozen=True)
+class SubmissionKind:
+    """One kind of public submission: its form, its rate-limit group, the pages it may target, its service call."""
+
+    form_class: type[ConsentForm]
+    group: str
+    page_types: tuple[type[Page], ...]
+    submit: Callable[[ConsentForm, Page, str], None]
+
+
+ENDORSE = SubmissionKind(EndorseForm, "supporters:endorse", TARGET_TYPES, _endorse)
+SIGN_UP = SubmissionKind(SignUpForm, "supporters:signup", (ActivityPage,), _sign_up)
+REACT = SubmissionKind(ReactionForm, "supporters:react", TARGET_TYPES, _react)
+
+
+class Outcome(enum.Enum):
+    """What became of a submission. ACCEPTED is also the answer to a probable bot, which stores nothing."""
+
+    INVALID = "invalid"
+    RATE_LIMITED = "rate_limited"
+    ACCEPTED = "accepted"
+
+
+def public_target(page_id: int, types: tuple[type[Page], ...] = TARGET_TYPES) -> Page | None:
+    """The live, public page with this id if it is one of `types` (a kind's `page_types`), else None."""
+    page = Page.objects.live().public().filter(pk=page_id).specific().first()
+    return page if isinstance(page, types) else None
+
+
+def submission_take(
+    request: HttpRequest, *, kind: SubmissionKind, page: Page, form: ConsentForm, source_url: str
+) -> Outcome:
+    """Validate, rate-limit and (unless it looks like a bot) record one submission for `page`."""
+    if not form.is_valid():
+        return Outcome.INVALID
+    if rate_limited(request, group=kind.group, email=form.cleaned_data["email"]):
+        return Outcome.RATE_LIMITED
+    if not form.is_probably_bot():
+        kind.submit(form, page, source_url)
+    return Outcome.ACCEPTED
