@@ -15,7 +15,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.rich_text import expand_db_html
 
-from .models import ActivityPage, ActivityStatus, CallPage, DocumentPage
+from .models import ActivityStatus, DocumentPage
+from .selectors import document_outline
 
 SNAPSHOT_SCHEMA = 1
 STATUS_LABELS = dict(ActivityStatus.choices)
@@ -33,11 +34,8 @@ def _rich(value: str) -> str:
 
 def take_snapshot(*, document: DocumentPage) -> dict[str, Any]:
     """The document as it is live now: its own fields, its calls and their activities, in reading order."""
-    calls = list(CallPage.objects.child_of(document).live().public().order_by("number", "path"))
+    calls = document_outline(document=document)
     base_path = document.path_on_site()
-    activities_by_parent: dict[str, list[ActivityPage]] = {}
-    for activity in ActivityPage.objects.descendant_of(document).live().public().order_by("path"):
-        activities_by_parent.setdefault(activity.path[: -ActivityPage.steplen], []).append(activity)
     return {
         "schema": SNAPSHOT_SCHEMA,
         "document": {
@@ -70,7 +68,7 @@ def take_snapshot(*, document: DocumentPage) -> dict[str, Any]:
                         "when": activity.when,
                         "where": activity.where,
                     }
-                    for activity in activities_by_parent.get(call.path, [])
+                    for activity in call.activity_list
                 ],
             }
             for call in calls
