@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench lint format deps browser audit messages clean
+.PHONY: run test bench lint format deps browser system-deps lighthouse audit messages clean
 
 deps: $(VENV)/.deps-installed
 
@@ -28,11 +28,24 @@ node_modules/.installed: package.json package-lock.json
 
 # What the browser tests need from the system (root, apt): Debian's Chromium, and npm for axe-core. Nothing happens
 # when both are already there.
-browser:
+browser: system-deps
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
 	@test -x $(CHROMIUM) && echo "Chromium: $(CHROMIUM)"
 	@echo "npm: $$(npm --version)"
+
+# Debian libraries WeasyPrint needs to draw the versions' PDFs (Pango, HarfBuzz, fonts), and poppler-utils, whose
+# pdftotext the PDF tests read them with. Root, apt; nothing happens when all are there.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core poppler-utils
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+	@echo "PDF libraries and pdftotext: $$(pdftotext -v 2>&1 | head -n1)"
+
+# Lighthouse 12 (npm, pinned in package-lock.json) against Debian's Chromium, phone emulation, on the document, an
+# activity, the activities overview, a comparison and the subscribe page; fails below 95 in any category.
+lighthouse: deps node_modules/.installed
+	CHROME_PATH=$(CHROMIUM) KVM_REQUIRE_BROWSER=1 $(PY) -m pytest tests/e2e/test_lighthouse.py -q
 
 audit: deps
 	$(PY) .ci/audit.py
@@ -42,7 +55,7 @@ run: deps
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py ensure_admin
 	@echo "Site: http://127.0.0.1:$(PORT)/   Beheer: http://127.0.0.1:$(PORT)/admin/   (Ctrl-C stopt alles)"
-	@bash -c '$(PY) manage.py qcluster & qpid=$$!; trap "kill -TERM $$qpid 2>/dev/null; wait $$qpid 2>/dev/null" EXIT; trap "exit 130" INT TERM; $(PY) manage.py runserver 127.0.0.1:$(PORT)'
+	@PORT=$(PORT) bash -c '$(PY) manage.py qcluster & qpid=$$!; trap "kill -TERM $$qpid 2>/dev/null; wait $$qpid 2>/dev/null" EXIT; trap "exit 130" INT TERM; $(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 test: deps node_modules/.installed
 	$(PY) -m ruff check .

@@ -7,6 +7,7 @@ apps. Routers must be added before `api.urls` is first read, so `cms/urls.py` im
 from wagtail.api.v3.api import api
 
 import newsletter.api
+import newsletter.outreach.api
 import pages.api
 import supporters.api
 
@@ -17,7 +18,10 @@ api.description = (
 )
 
 pages.api.install_problem_handlers(api)
+pages.api.install_contract(api)
 api.parser = pages.api.StrictJSONParser()
 api.add_router("/living-documents/", pages.api.router)
+api.add_router("/agenda/", pages.api.events_router)
 api.add_router("/supporters/", supporters.api.router)
 api.add_router("/newsletter/", newsletter.api.router)
+api.add_router("/candidates/", newsletter.outreach.api.router)

@@ -1,7 +1,9 @@
-"""Site-level middleware: the Content-Security-Policy, with a looser policy for the admin."""
+"""Site-level middleware: the Content-Security-Policy (looser for the admin), and readers' 404 pages under DEBUG."""
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.http import Http404
+from django.utils.module_loading import import_string
 
 
 class SiteCSPMiddleware(CSPMiddleware):
@@ -21,3 +23,25 @@ class SiteCSPMiddleware(CSPMiddleware):
         ):
             parts.config = admin_policy["DIRECTIVES"]
         return parts
+
+
+class PublicNotFoundMiddleware:
+    """Readers get the site's Dutch 404 page, or the 410 page of a removed activity, under DEBUG as well.
+
+    With DEBUG on, Django answers a `Http404` with its technical page instead of calling `handler404`; this hands
+    such exceptions from public views to the same handler. The admin and the API keep their own error pages.
+    """
+
+    EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, Http404) or request.path_info.startswith(self.EXCLUDED_PREFIXES):
+            return None
+        handler = import_string(getattr(settings, "PUBLIC_NOT_FOUND_HANDLER", "pages.views.page_not_found"))
+        return handler(request, exception)

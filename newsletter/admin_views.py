@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +17,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import sending
-from .forms import PreviewForm
+from .forms import PreviewForm, TestSendForm
 from .models import Delivery, DeliveryStatus, Mailing, MailingStatus
 from .selectors import mailing_archive, status_counts, uncertain_batches
 
@@ -102,6 +103,7 @@ class MailingDetailView(NewsletterAdminView):
                 "total": total,
                 "done": sum(counts[s] for s in DONE_STATUSES),
                 "uncertain": uncertain_batches(mailing=self.mailing),
+                "events": list(self.mailing.events.all()),
                 "page_obj": page,
                 "status_filter": status_filter,
                 "statuses": DeliveryStatus.choices,
@@ -175,29 +177,51 @@ class PreviewView(NewsletterAdminView):
                 first_time=form.cleaned_data["first_time"],
                 name=self.request.user.get_full_name(),
             )
-            context["can_test_send"] = self.request.user.has_perm("newsletter.send_test_email") and bool(
-                self.request.user.email
-            )
+            context["can_test_send"] = self.request.user.has_perm("newsletter.send_test_email")
+            context["test_to"] = kwargs.get("test_to") or self.request.user.email
+        context["test_errors"] = kwargs.get("test_errors", [])
         return context
 
     def post(self, request):
         if not request.user.has_perm("newsletter.send_test_email"):
             raise PermissionDenied
-        form = PreviewForm(request.POST)
-        if not form.is_valid() or not request.user.email:
-            messages.error(
-                request, _("Kies een document en doelgroep; uw account heeft een e-mailadres nodig.")
+        form = TestSendForm(request.POST)
+        if not form.is_valid():
+            preview = PreviewForm(request.POST)
+            errors = [str(message) for messages_ in form.errors.values() for message in messages_]
+            return self.render_to_response(
+                self.get_context_data(form=preview, test_errors=errors, test_to=request.POST.get("to", ""))
             )
-            return self.render_to_response(self.get_context_data(form=form))
-        sending.test_send(
-            version=sending.preview_version(document=form.cleaned_data["document"]),
-            audience=form.cleaned_data["audience"],
-            first_time=form.cleaned_data["first_time"],
-            to=request.user.email,
-            name=request.user.get_full_name(),
+        version = sending.preview_version(document=form.cleaned_data["document"])
+        for address in form.cleaned_data["to"]:
+            sending.test_send(
+                version=version,
+                audience=form.cleaned_data["audience"],
+                first_time=form.cleaned_data["first_time"],
+                to=address,
+                name=request.user.get_full_name(),
+            )
+        messages.success(
+            request,
+            _("De testmail is verstuurd naar %(addresses)s.")
+            % {"addresses": ", ".join(form.cleaned_data["to"])},
         )
-        messages.success(request, _("De testmail is naar uw eigen adres verstuurd."))
         query = urlencode(
             {key: request.POST[key] for key in ("document", "audience", "first_time") if key in request.POST}
         )
         return HttpResponseRedirect(f"{reverse('newsletter_admin:preview')}?{query}")
+
+
+def version_mailing(request, version_id: int):
+    """The progress page of a version's mailing, reached from the "published" message before the background task
+    has created the mailing: until then it says so and looks again."""
+    if not request.user.has_perm("newsletter.view_mailing"):
+        raise PermissionDenied
+    mailing = Mailing.objects.filter(version_id=version_id).first()
+    if mailing is not None:
+        return redirect("newsletter_admin:mailing", pk=mailing.pk)
+    return TemplateResponse(
+        request,
+        "newsletter/admin/mailing_pending.html",
+        {"page_title": _("Verzending wordt voorbereid"), "header_icon": "mail"},
+    )

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from pages.api import ApiProblem, form_problem, form_schema, problem_responses
+from pages.api import ApiProblem, check_body, form_problem, form_schema, operation
 from supporters.intake import Outcome
 from supporters.protection import RATE_LIMITED_MESSAGE
 
@@ -20,9 +20,14 @@ from .models import Audience
 
 router = Router(tags=["newsletter"])
 
-# The audiences' choices come from the database, so the schema lists them at /newsletter/audiences/ instead.
+# The audiences' choices come from the database, so the schema documents them as keys (listed at
+# /newsletter/audiences/); the form refuses a key that is not a public audience with 422.
 SubscriptionIn = form_schema(
-    SubscribeForm, name="SubscriptionIn", exclude=("shown_at",), form_kwargs={"audience_choices": []}
+    SubscribeForm,
+    name="SubscriptionIn",
+    exclude=("shown_at",),
+    form_kwargs={"audience_choices": []},
+    choice_max_length=Audience._meta.get_field("key").max_length,
 )
 
 
@@ -52,6 +57,9 @@ class ConsentText(Schema):
     url_name="kvm_newsletter_audiences",
     operation_id="newsletter_audiences",
     summary="De doelgroepen waarvoor lezers zich kunnen aanmelden",
+    openapi_extra=operation(
+        example=[{"key": "residents", "name": "Bewoners", "description": "Voor Amsterdammers."}]
+    ),
 )
 def audiences(request: HttpRequest):
     return Audience.objects.filter(is_public=True).order_by("position", "name")
@@ -63,11 +71,24 @@ def audiences(request: HttpRequest):
     url_name="kvm_newsletter_subscribe",
     operation_id="newsletter_subscribe",
     summary="Aanmelden voor de nieuwsbrief",
-    openapi_extra=problem_responses(400, 422, 429),
+    openapi_extra=operation(
+        status=202,
+        example={
+            "detail": "Als dit adres zich kan aanmelden, staat er een e-mail met een bevestigingslink klaar."
+        },
+        body_example={
+            "email": "jan@example.org",
+            "audiences": ["residents"],
+            "frequency": "every",
+            "consent": True,
+        },
+        problems=(400, 422, 429),
+    ),
 )
 def subscribe(request: HttpRequest, data: SubscriptionIn):
     """Ask to receive the newsletter; nothing changes for the address until the emailed link is confirmed."""
     form = SubscribeForm(data.dict(), timed=False)
+    check_body(data, form)
     source_url = (
         request.META.get("HTTP_REFERER") or request.headers.get("Origin") or request.build_absolute_uri()
     )
@@ -85,6 +106,7 @@ def subscribe(request: HttpRequest, data: SubscriptionIn):
     url_name="kvm_newsletter_consent_text",
     operation_id="newsletter_consent_text",
     summary="De toestemmingstekst van het aanmeldformulier",
+    openapi_extra=operation(example={"subscribe": "Ik wil de nieuwsbrief van Kracht van Mokum ontvangen. …"}),
 )
 def consent_text(request: HttpRequest):
     return {"subscribe": str(CONSENT_WORDING)}

@@ -11,19 +11,27 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from anymail.signals import tracking
+        from anymail.signals import inbound, tracking
         from django.db.models.signals import post_delete, post_save
 
         from pages.signals import version_published
-        from supporters.signals import collect_personal_data, contacts_imported, erase_personal_data
+        from supporters.personal_data import register_source
+        from supporters.signals import contacts_imported
 
         from . import checks, receivers  # noqa: F401 - checks register themselves
+        from .inbound import INBOUND_SOURCE
+        from .outreach import receivers as outreach_receivers
+        from .outreach.personal_data import OUTREACH_SOURCE
+        from .personal_data import NEWSLETTER_SOURCE
 
         version_published.connect(receivers.on_version_published, dispatch_uid="newsletter.version_published")
         contacts_imported.connect(receivers.on_contacts_imported, dispatch_uid="newsletter.contacts_imported")
         tracking.connect(receivers.on_tracking, dispatch_uid="newsletter.tracking")
-        collect_personal_data.connect(receivers.on_collect_personal_data, dispatch_uid="newsletter.collect")
-        erase_personal_data.connect(receivers.on_erase_personal_data, dispatch_uid="newsletter.erase")
+        outreach_receivers.connect()
+        register_source(NEWSLETTER_SOURCE)  # export and erasure (supporters/personal_data.py)
+        inbound.connect(receivers.on_inbound, dispatch_uid="newsletter.inbound")
+        register_source(INBOUND_SOURCE)  # the received emails, in export and erasure
+        register_source(OUTREACH_SOURCE)  # candidacies and commitments, in export and erasure
         for signal in (post_save, post_delete):
             signal.connect(
                 receivers.on_public_outreach_change,

@@ -1,19 +1,22 @@
-"""System checks: a provider backend without webhook authentication would let anyone suppress addresses."""
+"""System checks: a mounted provider webhook without authentication would let anyone suppress addresses."""
 
-from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, register
 
 
 @register(Tags.security, deploy=True)
 def webhook_secret_check(app_configs, **kwargs) -> list:
-    uses_provider = str(getattr(settings, "EMAIL_BACKEND", "")).startswith("anymail.")
-    if uses_provider and not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+    from .webhooks import mounted_webhooks, webhook_secret
+
+    mounted = mounted_webhooks()
+    if mounted and not webhook_secret():
+        urls = ", ".join(f"/nieuwsbrief/provider/{esp}/{kind}/" for kind, esp in mounted.items())
         return [
-            Warning(
-                "An anymail email backend is configured without ANYMAIL['WEBHOOK_SECRET'].",
+            Error(
+                f"Provider webhooks are mounted ({urls}) without ANYMAIL['WEBHOOK_SECRET'].",
                 hint="Set ANYMAIL_WEBHOOK_SECRET to 'user:password' and give the provider the webhook URL with "
-                "those credentials; otherwise anyone can post bounces and complaints.",
-                id="newsletter.W001",
+                "those credentials; otherwise anyone can post bounces and complaints. Without a secret the "
+                "webhooks answer 403.",
+                id="newsletter.E001",
             )
         ]
     return []

@@ -22,12 +22,16 @@ DEFAULTS: dict[str, Any] = {
     # Backoff after a transient error: BASE × 2^(attempt − 1) seconds, at most MAX.
     "RETRY_BACKOFF_SECONDS": 30,
     "RETRY_BACKOFF_MAX_SECONDS": 3600,
-    # How long a claimed batch belongs to its sender. A batch still claimed after this is its sender's crash:
-    # rows not yet handed over are claimed again, rows that were being handed over become "uncertain".
-    # Keep it well above the provider's HTTP timeout (ANYMAIL REQUESTS_TIMEOUT, 30 s by default).
-    "CLAIM_LEASE_SECONDS": 600,
+    # How long a claimed batch belongs to its sender without news from it. A live sender renews its lease (and
+    # its heartbeat) every third of this, also while it waits for the provider; a batch whose lease ran out is its
+    # sender's crash: rows not yet handed over are claimed again, rows being handed over become "uncertain".
+    # A dead sender is noticed within this plus django-q's scheduler cycle (30 s).
+    "CLAIM_LEASE_SECONDS": 20,
     # A send task stops after this long and queues its own continuation (stay below Q_CLUSTER's timeout).
     "TASK_TIME_BUDGET_SECONDS": 120,
+    # Soft bounces (mailbox full, greylisting …) suppress an address only when this many arrive within the window.
+    "SOFT_BOUNCE_LIMIT": 3,
+    "SOFT_BOUNCE_WINDOW_DAYS": 30,
     # Lifetime of the preference and unsubscribe links in newsletters (RFC 8058 wants them to keep working).
     "LINK_MAX_AGE_SECONDS": 2 * 365 * 24 * 3600,
     # Merge-field syntax of the provider's batch API, e.g. "{{{%s}}}" (Postmark bulk API) or "%%recipient.%s%%"
@@ -44,10 +48,21 @@ DEFAULTS: dict[str, Any] = {
     # Outreach: a reminder goes to candidates and party leaders who have not answered this many days after the
     # version was sent (the editor may choose another number when planning it).
     "REMINDER_AFTER_DAYS": 10,
+    # Candidates' commitments per call: how long the signed links in their mail stay valid, and after how many
+    # "this call changed, do you still stand by it?" mails without an answer we stop asking about that call.
+    "COMMITMENT_LINK_MAX_AGE_SECONDS": 180 * 24 * 3600,
+    "COMMITMENT_MAX_ASKS": 2,
     # Domain used in List-Id headers; None: "nieuwsbrief." + the host of BASE_URL.
     "LIST_ID_DOMAIN": None,
     # The mailto: address in List-Unsubscribe; None: the address of DEFAULT_FROM_EMAIL.
     "UNSUBSCRIBE_MAILTO": None,
+    # Whose tracking webhook is mounted at /nieuwsbrief/provider/<esp>/tracking/ (anymail's name, e.g. "postmark").
+    # None: the provider of the anymail backend in EMAIL_BACKEND; "": none. See newsletter/webhooks.py.
+    "TRACKING_PROVIDER": None,
+    # Reacting by email (newsletter/inbound.py): a received mail larger than this (attachments included) becomes
+    # no reaction; one sender's mails beyond this many per hour are set aside.
+    "INBOUND_MAX_BYTES": 10 * 1024 * 1024,
+    "INBOUND_PER_SENDER_PER_HOUR": 10,
 }
 
 
@@ -61,7 +76,16 @@ def newsletter_setting(name: str) -> Any:
     if not isinstance(options, dict):
         raise ImproperlyConfigured("KVM_NEWSLETTER must be a dict.")
     value = options.get(name, DEFAULTS[name])
-    if name in {"BATCH_SIZE", "SENDERS", "MAX_ATTEMPTS"} and (not isinstance(value, int) or value < 1):
+    positive = {
+        "BATCH_SIZE",
+        "SENDERS",
+        "MAX_ATTEMPTS",
+        "SOFT_BOUNCE_LIMIT",
+        "SOFT_BOUNCE_WINDOW_DAYS",
+        "INBOUND_MAX_BYTES",
+        "INBOUND_PER_SENDER_PER_HOUR",
+    }
+    if name in positive and (not isinstance(value, int) or value < 1):
         raise ImproperlyConfigured(f"KVM_NEWSLETTER[{name!r}] must be a positive whole number.")
     if name == "LIST_ID_DOMAIN" and not value:
         from pages.conf import pages_setting

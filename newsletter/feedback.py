@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from . import ledger
+from .conf import newsletter_setting
 from .models import Delivery, DeliveryStatus, Subscriber, SuppressionReason, TrackingEvent
 from .services import unsubscribe_all
 
@@ -23,6 +24,34 @@ SUPPRESSING = {
     EventType.COMPLAINED: SuppressionReason.COMPLAINED,
     EventType.UNSUBSCRIBED: SuppressionReason.UNSUBSCRIBED,
 }
+
+
+# Recorded in place of anymail's "bounced" when the provider says the failure is temporary (mailbox full,
+# greylisting): anymail reports Postmark's SoftBounce and Amazon SES's Transient bounces as "bounced" too.
+SOFT_BOUNCE = "soft_bounced"
+_SOFT_TYPES = {"softbounce", "transient", "dnserror", "autoresponder", "undeliverable"}
+
+
+def bounce_kind(event: AnymailTrackingEvent) -> str:
+    """The event type to keep: anymail's, except a temporary bounce becomes SOFT_BOUNCE."""
+    event_type = event.event_type or EventType.UNKNOWN
+    if event_type == EventType.DEFERRED:
+        return SOFT_BOUNCE
+    if event_type != EventType.BOUNCED or not isinstance(event.esp_event, dict):
+        return event_type
+    raw = event.esp_event
+    bounce = raw.get("bounce") if isinstance(raw.get("bounce"), dict) else {}  # Amazon SES
+    kind = str(raw.get("Type") or bounce.get("bounceType") or raw.get("severity") or "").lower()
+    return SOFT_BOUNCE if kind in _SOFT_TYPES or kind == "temporary" else event_type
+
+
+def _soft_bounces_exceeded(*, email: str, now: dt.datetime) -> bool:
+    """Only repeated soft bounces suppress: SOFT_BOUNCE_LIMIT of them within SOFT_BOUNCE_WINDOW_DAYS."""
+    since = now - dt.timedelta(days=newsletter_setting("SOFT_BOUNCE_WINDOW_DAYS"))
+    count = TrackingEvent.objects.filter(
+        recipient=email, event_type=SOFT_BOUNCE, received_at__gte=since
+    ).count()
+    return count >= newsletter_setting("SOFT_BOUNCE_LIMIT")
 
 
 def _text(value, limit: int) -> str:
@@ -47,7 +76,7 @@ def tracking_event_record(*, esp_name: str, event: AnymailTrackingEvent) -> int 
             stored = TrackingEvent.objects.create(
                 esp=_text(esp_name, 40),
                 event_id=_event_id(event),
-                event_type=_text(event.event_type or EventType.UNKNOWN, 40),
+                event_type=_text(bounce_kind(event), 40),
                 recipient=_text(event.recipient, 254).strip().lower(),
                 message_id=_text(event.message_id, 255),
                 delivery_ref=_text(metadata.get("kvm_delivery"), 40),
@@ -60,9 +89,33 @@ def tracking_event_record(*, esp_name: str, event: AnymailTrackingEvent) -> int 
 
 
 def tracking_event_received(*, esp_name: str, event: AnymailTrackingEvent) -> None:
+    """Store the event and queue its processing; a redelivered event that was never processed is queued again
+    (its first task may have been lost: the Redis broker hands a task out at most once)."""
     event_pk = tracking_event_record(esp_name=esp_name, event=event)
+    if event_pk is None:
+        event_pk = (
+            TrackingEvent.objects.filter(
+                esp=_text(esp_name, 40), event_id=_event_id(event), processed_at__isnull=True
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
     if event_pk is not None:
-        async_task("newsletter.tasks.process_tracking_event", event_pk)
+        # After the webhook's transaction commits: a worker must find the row.
+        transaction.on_commit(lambda: async_task("newsletter.tasks.process_tracking_event", event_pk))
+
+
+def tracking_events_sweep(*, older_than_seconds: int = 120) -> int:
+    """Process every stored event still unprocessed after `older_than_seconds` (its task was lost); returns how many."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    pks = list(
+        TrackingEvent.objects.filter(processed_at__isnull=True, received_at__lt=cutoff)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    for pk in pks:
+        tracking_event_process(event_pk=pk)
+    return len(pks)
 
 
 def _find_delivery(event: TrackingEvent) -> Delivery | None:
@@ -102,6 +155,8 @@ def tracking_event_process(*, event_pk: int) -> None:
                 status=DeliveryStatus.SENT, sent_at=event.occurred_at or now, last_error=""
             )
         reason = SUPPRESSING.get(event.event_type)
+        if event.event_type == SOFT_BOUNCE and email and _soft_bounces_exceeded(email=email, now=now):
+            reason = SuppressionReason.BOUNCED
         if reason is not None and email:
             detail = event.description or str(event.event_type)
             if delivery is not None and event.event_type in (EventType.BOUNCED, EventType.REJECTED):

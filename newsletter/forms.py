@@ -89,3 +89,40 @@ class PreviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["document"].queryset = DocumentPage.objects.all().order_by("title")
+
+
+MAX_TEST_ADDRESSES = 5
+
+
+class TestSendForm(PreviewForm):
+    """The preview's choices plus up to five addresses the test mail goes to (the editor's own by default)."""
+
+    to = forms.CharField(
+        label=_("Testmail naar"),
+        max_length=1300,
+        help_text=_("Eén tot vijf e-mailadressen, gescheiden door komma's."),
+    )
+
+    def clean_to(self) -> list[str]:
+        import re
+
+        from django.core.validators import validate_email
+
+        addresses = [
+            part.strip().lower() for part in re.split(r"[,;\s]+", self.cleaned_data["to"]) if part.strip()
+        ]
+        addresses = list(dict.fromkeys(addresses))
+        if not addresses:
+            raise forms.ValidationError(_("Vul minstens één e-mailadres in."))
+        if len(addresses) > MAX_TEST_ADDRESSES:
+            raise forms.ValidationError(
+                _("Hoogstens %(max)s adressen per testmail.") % {"max": MAX_TEST_ADDRESSES}
+            )
+        for address in addresses:
+            try:
+                validate_email(address)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    _("“%(address)s” is geen e-mailadres.") % {"address": address}
+                ) from error
+        return addresses

@@ -83,6 +83,17 @@ def heartbeat(*, mailing_id: int) -> bool:
     )
 
 
+def renew(*, mailing_id: int, batch: uuid.UUID | None) -> bool:
+    """A live sender's sign of life: its heartbeat, and a fresh lease on the rows it holds (also while it waits for
+    the provider). False when the mailing is no longer sending."""
+    now = timezone.now()
+    if batch is not None:
+        Delivery.objects.filter(
+            batch=batch, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING], claimed_until__gte=now
+        ).update(claimed_until=_lease_end(now))
+    return heartbeat(mailing_id=mailing_id)
+
+
 def claimable(*, mailing_id: int, now: dt.datetime) -> QuerySet:
     return Delivery.objects.filter(mailing_id=mailing_id, status=DeliveryStatus.PENDING).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),

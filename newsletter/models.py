@@ -137,7 +137,7 @@ class Subscription(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subscriber_id} → {self.audience_id}"
+        return f"{self.subscriber} → {self.audience}"
 
 
 class SuppressionReason(models.TextChoices):
@@ -176,6 +176,7 @@ class MailingStatus(models.TextChoices):
     """Where a mailing is in its life: queued, sending, paused, cancelled or done."""
 
     QUEUED = "queued", _("in de wachtrij")
+    SCHEDULED = "scheduled", _("gepland")
     SENDING = "sending", _("wordt verzonden")
     PAUSED = "paused", _("gepauzeerd")
     CANCELLED = "cancelled", _("geannuleerd")
@@ -194,6 +195,14 @@ class Mailing(models.Model):
     )
     recipient_count = models.PositiveIntegerField(_("ontvangers"), default=0)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    send_at = models.DateTimeField(
+        _("versturen op"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leeg: meteen. Tot de verzending begint, kan dit tijdstip nog worden verzet of geannuleerd."
+        ),
+    )
     frozen_at = models.DateTimeField(_("ontvangers vastgelegd op"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -206,6 +215,23 @@ class Mailing(models.Model):
 
     def __str__(self) -> str:
         return _("Verzending van %(version)s") % {"version": self.version}
+
+
+class MailingEvent(models.Model):
+    """Something that happened to a mailing that an editor should be able to read back: the watchdog's decisions
+    after a sender died, a planned start moved or cancelled."""
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+    message = models.CharField(_("gebeurtenis"), max_length=500)
+
+    class Meta:
+        verbose_name = _("gebeurtenis van een verzending")
+        verbose_name_plural = _("gebeurtenissen van verzendingen")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.message}"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -300,6 +326,78 @@ class TrackingEvent(models.Model):
         return f"{self.esp} {self.event_type} {self.event_id}"
 
 
+class InboundStatus(models.TextChoices):
+    RECEIVED = "received", _("ontvangen")
+    REACTION = "reaction", _("reactie in de inbox")
+    IGNORED = "ignored", _("genegeerd")
+
+
+class InboundIgnoreReason(models.TextChoices):
+    AUTO_REPLY = "auto_reply", _("automatisch antwoord of afwezigheidsbericht")
+    BOUNCE = "bounce", _("onbestelbaar of afleverrapport")
+    OWN_ADDRESS = "own_address", _("van ons eigen adres")
+    TOO_LARGE = "too_large", _("te groot")
+    NO_SENDER = "no_sender", _("geen afzender")
+    EMPTY = "empty", _("geen nieuwe tekst")
+    RATE_LIMITED = "rate_limited", _("te veel berichten van deze afzender")
+    SPAM = "spam", _("spam volgens de provider")
+
+
+class InboundMessage(models.Model):
+    """One email received through the provider's inbound webhook, stored once, then processed by id.
+
+    The body is kept only until it is processed (it becomes the reaction's text, or is dropped); attachments are
+    never stored, only their names and sizes.
+    """
+
+    esp = models.CharField(_("provider"), max_length=40)
+    message_key = models.CharField(_("bericht-id"), max_length=255, unique=True)
+    received_at = models.DateTimeField(_("ontvangen op"), auto_now_add=True)
+    from_name = models.CharField(_("naam afzender"), max_length=200, blank=True)
+    from_email = models.EmailField(_("afzender"), max_length=254, null=True, blank=True, db_index=True)
+    recipient = models.CharField(_("aan"), max_length=254, blank=True)
+    subject = models.CharField(_("onderwerp"), max_length=200, blank=True)
+    body_text = models.TextField(blank=True, editable=False)
+    body_html = models.TextField(blank=True, editable=False)
+    headers = models.JSONField(default=dict, blank=True, editable=False)
+    attachments = models.JSONField(_("bijlagen (niet bewaard)"), default=list, blank=True)
+    size = models.PositiveIntegerField(_("grootte (bytes)"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=InboundStatus.choices, default=InboundStatus.RECEIVED
+    )
+    ignore_reason = models.CharField(
+        _("reden"), max_length=20, choices=InboundIgnoreReason.choices, blank=True
+    )
+    reaction = models.ForeignKey(
+        "supporters.Reaction",
+        verbose_name=_("reactie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    processed_at = models.DateTimeField(_("verwerkt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ontvangen e-mail")
+        verbose_name_plural = _("ontvangen e-mails")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.esp} {self.message_key} ({self.status})"
+
+
+from .outreach.candidate_models import (  # noqa: E402
+    Candidate,
+    Commitment,
+    CommitmentDigest,
+    CommitmentDigestDelivery,
+    CommitmentRequest,
+    Election,
+    PartyList,
+    ProgrammeResponsePage,
+    Stance,
+)
 from .outreach.models import (  # noqa: E402 - outreach's models belong to this app
     AnswerChoice,
     DialogueAnswer,
@@ -312,15 +410,28 @@ __all__ = [
     "BUILTIN_AUDIENCES",
     "AnswerChoice",
     "Audience",
+    "Candidate",
+    "Commitment",
+    "CommitmentDigest",
+    "CommitmentDigestDelivery",
+    "CommitmentRequest",
     "Delivery",
     "DeliveryStatus",
     "DialogueAnswer",
+    "Election",
     "Frequency",
+    "InboundIgnoreReason",
+    "InboundMessage",
+    "InboundStatus",
     "Mailing",
+    "MailingEvent",
     "MailingStatus",
     "OutreachActivity",
     "OutreachKind",
+    "PartyList",
+    "ProgrammeResponsePage",
     "Reminder",
+    "Stance",
     "Subscriber",
     "SubscriberSource",
     "Subscription",

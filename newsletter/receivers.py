@@ -5,31 +5,36 @@ from django_q.tasks import async_task
 from pages.cache import invalidate_public_pages
 
 from .feedback import tracking_event_received
-from .services import personal_data_collect, personal_data_erase
+from .inbound import inbound_message_received
+from .services import contacts_subscribe
+from .webhooks import tracking_event_check
 
 
-def on_version_published(sender, version, audiences=(), **kwargs) -> None:
+def on_version_published(sender, version, audiences=(), send_at=None, **kwargs) -> None:
     if audiences:
-        async_task("newsletter.tasks.start_mailing", version.pk, list(audiences))
+        async_task(
+            "newsletter.tasks.start_mailing",
+            version.pk,
+            list(audiences),
+            send_at.isoformat() if send_at else None,
+        )
 
 
 def on_contacts_imported(sender, contact_ids, audience=None, **kwargs) -> None:
-    async_task("newsletter.tasks.subscribe_contacts", list(contact_ids), audience)
+    """At once, in the import's transaction: a mailing started right after the import must reach everyone."""
+    contacts_subscribe(contact_ids=contact_ids, audience_key=audience)
 
 
 def on_tracking(sender, event, esp_name, **kwargs) -> None:
+    tracking_event_check(event)  # a malformed event makes the whole request a 400 (newsletter/webhooks.py)
     tracking_event_received(esp_name=esp_name, event=event)  # stores it once, then enqueues it by id
-
-
-def on_collect_personal_data(sender, email, **kwargs) -> dict:
-    return {"nieuwsbrief": personal_data_collect(email=email)}
-
-
-def on_erase_personal_data(sender, email, **kwargs) -> None:
-    personal_data_erase(email=email)
 
 
 def on_public_outreach_change(sender, **kwargs) -> None:
     """Which activities show the outreach's progress changed: drop cached pages after the change commits."""
     if not kwargs.get("raw"):
         invalidate_public_pages()
+
+
+def on_inbound(sender, event, esp_name, **kwargs) -> None:
+    inbound_message_received(esp_name=esp_name, event=event)  # stores it once, then enqueues it by id

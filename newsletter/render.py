@@ -207,6 +207,7 @@ def render_variant(
             "title": title,
             "version": _version_summary(version),
             "version_url": version.full_url,
+            "pdf_url": version.pdf_full_url,
             "history_url": version.document.full_url_for(version.document.reverse_subpage("versions")),
             "audience_name": audience.name,
             "first_time": since_number is None,

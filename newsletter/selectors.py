@@ -1,8 +1,11 @@
 """Read-only queries: audience resolution (who gets a version) and what editors see of a mailing."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from pages.models import DocumentVersion
 
@@ -70,11 +73,80 @@ def last_received(*, document_id: int, before: int) -> Subquery:
     )
 
 
-def mailing_recipients(*, audience_ids: list[int], version: DocumentVersion) -> QuerySet:
-    """`recipients` with `since_number`: the rows a mailing of `version` freezes into its ledger."""
-    return recipients(audience_ids=audience_ids, is_major=version.is_major).annotate(
-        since_number=last_received(document_id=version.document_id, before=version.number)
+def mailing_recipients(
+    *,
+    audience_ids: list[int],
+    version: DocumentVersion | None = None,
+    document_id: int | None = None,
+    number: int | None = None,
+    is_major: bool | None = None,
+) -> QuerySet:
+    """`recipients` with `since_number`: the rows a mailing of `version` freezes into its ledger. Without a
+    version (before it exists: the publish form, `--dry-run`), give its document, number and importance."""
+    if version is not None:
+        document_id, number, is_major = version.document_id, version.number, version.is_major
+    return recipients(audience_ids=audience_ids, is_major=bool(is_major)).annotate(
+        since_number=last_received(document_id=document_id, before=number)
     )
+
+
+@dataclass(frozen=True)
+class AudiencePreview:
+    """Who would get a version, before it is sent: per audience, in total (each person once, after suppressions
+    and unsubscribes), and per variant. Counted by the selector the send freezes its recipients with."""
+
+    per_audience: list[tuple[str, str, int]]  # (key, name, people on it who would get this version)
+    total: int
+    variants: list[tuple[str, int | None, int]]  # (template audience name, since version or None, count)
+
+    def lines(self) -> list[str]:
+        """The preview as sentences, as the publish form and `publish_version --dry-run` show it."""
+        out = [
+            _("%(name)s: %(count)s ontvanger(s)")
+            % {"name": name, "count": number_format(count, force_grouping=True)}
+            for _key, name, count in self.per_audience
+        ]
+        out.append(
+            _("Totaal: %(count)s ontvanger(s) (ieder één keer, na afmeldingen en blokkeringen)")
+            % {"count": number_format(self.total, force_grouping=True)}
+        )
+        for name, since, count in self.variants:
+            variant = (
+                _("de introductie voor nieuwe lezers")
+                if since is None
+                else _("wat is er veranderd sinds versie %(number)s") % {"number": since}
+            )
+            out.append(
+                _("%(count)s krijgen ‘%(variant)s’ (%(audience)s)")
+                % {"count": number_format(count, force_grouping=True), "variant": variant, "audience": name}
+            )
+        return out
+
+
+def audience_preview(
+    *, document_id: int, number: int, audience_keys: Iterable[str], is_major: bool
+) -> AudiencePreview:
+    audiences = audiences_by_key(audience_keys)
+    names = {audience.pk: audience.name for audience in audiences}
+    per_audience = [
+        (audience.key, audience.name, recipients(audience_ids=[audience.pk], is_major=is_major).count())
+        for audience in audiences
+    ]
+    rows = mailing_recipients(
+        audience_ids=list(names), document_id=document_id, number=number, is_major=is_major
+    )
+    variants = []
+    total = 0
+    if names:
+        for row in (
+            rows.order_by()
+            .values("audience_id", "since_number")
+            .annotate(n=Count("pk"))
+            .order_by("audience_id", "since_number")
+        ):
+            total += row["n"]
+            variants.append((names.get(row["audience_id"], ""), row["since_number"], row["n"]))
+    return AudiencePreview(per_audience=per_audience, total=total, variants=variants)
 
 
 def versions_between(*, version: DocumentVersion, since_number: int | None) -> list[DocumentVersion]:

@@ -7,11 +7,12 @@ ledger (record) — and is safe to run in several workers at once and to kill at
 import datetime as dt
 import itertools
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from time import monotonic, sleep
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.models import Schedule
@@ -19,15 +20,16 @@ from django_q.tasks import async_task
 
 from pages.cache import invalidate_public_pages
 from pages.models import DocumentVersion
-from pages.versioning import compute_changes, take_snapshot
+from pages.snapshots import version_preview
 
 from . import ledger
 from .conf import newsletter_setting
 from .links import LinkBuilder, recipient_token
-from .models import Audience, Mailing, MailingStatus
+from .models import Audience, Mailing, MailingEvent, MailingStatus
 from .outreach.links import AnswerLinkBuilder
 from .outreach.mail import OutreachPersonaliser, is_outreach, personal_values, variant_context
 from .render import MailTemplate, RecipientContext, RenderedEmail, personalise, render_variant
+from .replies import delivery_reply_headers
 from .selectors import mailing_recipients, still_wanted, versions_between
 from .transport import Outcome, OutgoingBatch, OutgoingRecipient, Transport, send_email
 
@@ -39,15 +41,77 @@ SEND_TASK = "newsletter.tasks.send_mailing"
 # -- creating and freezing --
 
 
-def mailing_create(*, version: DocumentVersion, audience_keys: Iterable[str]) -> Mailing | None:
-    """The one mailing of this version (created at most once, whoever asks twice), or None without audiences."""
+def mailing_note(*, mailing_id: int, message: str) -> None:
+    """Keep a decision about a mailing where the editor reads it (its page) and in the log."""
+    logger.warning("Mailing %s: %s", mailing_id, message)
+    MailingEvent.objects.create(mailing_id=mailing_id, message=message[:500])
+
+
+def mailing_create(
+    *, version: DocumentVersion, audience_keys: Iterable[str], send_at: dt.datetime | None = None
+) -> Mailing | None:
+    """The one mailing of this version (created at most once, whoever asks twice), or None without audiences.
+
+    With `send_at` in the future the mailing waits, `scheduled`, until then (see `mailings_due`)."""
     audiences = list(Audience.objects.filter(key__in=list(audience_keys)))
     if not audiences:
         return None
-    mailing, created = Mailing.objects.get_or_create(version=version)
+    later = send_at is not None and send_at > timezone.now()
+    mailing, created = Mailing.objects.get_or_create(
+        version=version,
+        defaults={
+            "send_at": send_at if later else None,
+            "status": MailingStatus.SCHEDULED if later else MailingStatus.QUEUED,
+        },
+    )
     if created:
         mailing.audiences.set(audiences)
+        if later:
+            _arm(f"newsletter-start-{mailing.pk}", "newsletter.tasks.start_due_mailings", (), at=send_at)
     return mailing
+
+
+def _arm(name: str, func: str, args: tuple, *, at: dt.datetime) -> None:
+    """A one-off django-q2 schedule `name` that runs `func(*args)` at `at` (moved when it exists)."""
+    if not Schedule.objects.filter(name=name).update(next_run=at):
+        Schedule.objects.create(
+            name=name, func=func, args=repr(args), schedule_type=Schedule.ONCE, repeats=-1, next_run=at
+        )
+
+
+def _disarm(name: str) -> None:
+    Schedule.objects.filter(name=name).delete()
+
+
+def mailing_reschedule(*, mailing: Mailing, send_at: dt.datetime) -> bool:
+    """Move a planned mailing that has not started yet; False once it has started (or was cancelled)."""
+    if send_at <= timezone.now():
+        return False
+    moved = Mailing.objects.filter(pk=mailing.pk, status=MailingStatus.SCHEDULED).update(send_at=send_at)
+    if moved:
+        _arm(f"newsletter-start-{mailing.pk}", "newsletter.tasks.start_due_mailings", (), at=send_at)
+        mailing_note(
+            mailing_id=mailing.pk,
+            message=_("Verzending verzet naar %(at)s.")
+            % {"at": timezone.localtime(send_at).strftime("%d-%m-%Y %H:%M")},
+        )
+    return bool(moved)
+
+
+def mailings_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Start the planned mailings whose time has come (each once, whoever asks); returns their ids."""
+    now = now or timezone.now()
+    started = []
+    for mailing_id in Mailing.objects.filter(status=MailingStatus.SCHEDULED, send_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        if Mailing.objects.filter(pk=mailing_id, status=MailingStatus.SCHEDULED).update(
+            status=MailingStatus.QUEUED
+        ):
+            _disarm(f"newsletter-start-{mailing_id}")
+            mailing_launch(mailing_id=mailing_id)
+            started.append(mailing_id)
+    return started
 
 
 def mailing_freeze(*, mailing_id: int) -> int:
@@ -76,13 +140,16 @@ def enqueue_senders(*, mailing_id: int, count: int | None = None) -> None:
         async_task(SEND_TASK, mailing_id, group=f"newsletter-{mailing_id}")
 
 
-def mailing_start(*, version_id: int, audience_keys: Iterable[str]) -> Mailing | None:
-    """Create the version's mailing, freeze its recipients and start its senders (the publish signal's task)."""
+def mailing_start(
+    *, version_id: int, audience_keys: Iterable[str], send_at: dt.datetime | None = None
+) -> Mailing | None:
+    """Create the version's mailing, freeze its recipients and start its senders (the publish signal's task);
+    a mailing planned for later only waits."""
     version = DocumentVersion.objects.filter(pk=version_id).first()
     if version is None:
         return None
-    mailing = mailing_create(version=version, audience_keys=audience_keys)
-    if mailing is not None:
+    mailing = mailing_create(version=version, audience_keys=audience_keys, send_at=send_at)
+    if mailing is not None and mailing.status == MailingStatus.QUEUED:
         mailing_launch(mailing_id=mailing.pk)
     return mailing
 
@@ -111,6 +178,58 @@ class Throttle:
         if now < self.ready_at:
             sleep(self.ready_at - now)
         self.ready_at = max(now, self.ready_at) + count / self.per_second
+
+
+WATCH_TASK = "newsletter.tasks.watch_mailing"
+
+
+def watch_arm(*, mailing_id: int, now: dt.datetime | None = None) -> None:
+    """The dead man's switch: a one-off check of this mailing one lease from now, pushed back by every sign of
+    life. When the senders die (even the whole worker), it fires as soon as a scheduler runs again."""
+    at = (now or timezone.now()) + dt.timedelta(seconds=newsletter_setting("CLAIM_LEASE_SECONDS"))
+    _arm(f"newsletter-watch-{mailing_id}", WATCH_TASK, (mailing_id,), at=at)
+
+
+class LeaseKeeper:
+    """Renews a sender's lease, heartbeat and dead man's switch every third of the lease, from a thread, so a long
+    provider call never looks like a crash while a real crash is noticed within one lease.
+
+    Inside an open transaction (a test's) the thread would wait on the caller's locks: there the send loop renews
+    before each batch instead.
+    """
+
+    def __init__(self, mailing_id: int):
+        self.mailing_id = mailing_id
+        self.batch = None
+        self.interval = newsletter_setting("CLAIM_LEASE_SECONDS") / 3
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def renew(self) -> bool:
+        alive = ledger.renew(mailing_id=self.mailing_id, batch=self.batch)
+        if alive:
+            watch_arm(mailing_id=self.mailing_id)
+        return alive
+
+    def _run(self) -> None:
+        try:
+            while not self.stopped.wait(self.interval):
+                self.renew()
+        except Exception:  # the send loop's own renewals still happen; a dead keeper must not kill the send
+            logger.exception("Mailing %s: lease keeper stopped", self.mailing_id)
+        finally:
+            connection.close()
+
+    def __enter__(self) -> "LeaseKeeper":
+        if not connection.in_atomic_block:
+            self.thread = threading.Thread(target=self._run, name=f"lease-{self.mailing_id}", daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join()
 
 
 @dataclass
@@ -191,7 +310,10 @@ class MailingSender:
                     email=row.email,
                     name=row.name,
                     values=context.merge_values(),
-                    headers={"List-Unsubscribe": self.links.list_unsubscribe_header(token)},
+                    headers={
+                        "List-Unsubscribe": self.links.list_unsubscribe_header(token),
+                        **delivery_reply_headers(delivery_id=row.id),
+                    },
                 )
             )
         list_id = f'"{audience.name}" <{audience.key or "kvm"}.{self.list_domain}>'
@@ -202,14 +324,15 @@ class MailingSender:
             metadata={"kvm_mailing": str(self.mailing.pk)},
         )
 
-    def run(self, *, transport: Transport, deadline: float) -> SendReport:
+    def run(self, *, transport: Transport, deadline: float, keeper: LeaseKeeper) -> SendReport:
         mailing_id = self.mailing.pk
         throttle = Throttle(self.per_second)
         while True:
             if monotonic() >= deadline:
                 self.report.continued = True
                 break
-            if not ledger.heartbeat(mailing_id=mailing_id):
+            keeper.batch = None
+            if not keeper.renew():
                 self.report.stopped = True
                 break
             claim = ledger.claim_batch(
@@ -217,6 +340,7 @@ class MailingSender:
             )
             if not claim:
                 break
+            keeper.batch = claim.batch
             self.report.skipped += claim.skipped
             self.report.batches += 1
             groups = itertools.groupby(claim.rows, key=lambda row: (row.audience_id, row.since_number))
@@ -247,12 +371,13 @@ def mailing_send(*, mailing_id: int) -> SendReport:
     ledger.recover_stale(mailing_id=mailing_id)
     sender = MailingSender(mailing)
     deadline = monotonic() + newsletter_setting("TASK_TIME_BUDGET_SECONDS")
-    with Transport() as transport:
-        report = sender.run(transport=transport, deadline=deadline)
+    with Transport() as transport, LeaseKeeper(mailing_id) as keeper:
+        report = sender.run(transport=transport, deadline=deadline, keeper=keeper)
     if report.continued:
         async_task(SEND_TASK, mailing_id, group=f"newsletter-{mailing_id}")
     elif not report.stopped:
         if ledger.finish(mailing_id=mailing_id):
+            _disarm(f"newsletter-watch-{mailing_id}")
             invalidate_public_pages()  # the outreach's public counts read the ledger
         else:
             _schedule_retry(mailing_id)
@@ -303,7 +428,13 @@ def mailing_resume(*, mailing: Mailing) -> bool:
 def mailing_cancel(*, mailing: Mailing) -> bool:
     return bool(
         Mailing.objects.filter(
-            pk=mailing.pk, status__in=[MailingStatus.QUEUED, MailingStatus.SENDING, MailingStatus.PAUSED]
+            pk=mailing.pk,
+            status__in=[
+                MailingStatus.SCHEDULED,
+                MailingStatus.QUEUED,
+                MailingStatus.SENDING,
+                MailingStatus.PAUSED,
+            ],
         ).update(status=MailingStatus.CANCELLED, finished_at=timezone.now())
     )
 
@@ -324,20 +455,56 @@ def uncertain_mark_sent(*, mailing: Mailing, batch=None) -> int:
     return ledger.uncertain_mark_sent(mailing_id=mailing.pk, batch=batch)
 
 
+def mailing_watch(*, mailing_id: int) -> None:
+    """Look after one sending mailing: a dead sender's hand-overs become uncertain, its other rows are sent by
+    new senders, a mailing with nothing left is finished. Each decision is noted on the mailing's page."""
+    mailing = Mailing.objects.filter(pk=mailing_id).first()
+    if mailing is None or mailing.status != MailingStatus.SENDING:
+        _disarm(f"newsletter-watch-{mailing_id}")
+        return
+    now = timezone.now()
+    uncertain = ledger.recover_stale(mailing_id=mailing_id)
+    if uncertain:
+        mailing_note(
+            mailing_id=mailing_id,
+            message=_(
+                "Een verzender stopte tijdens het overdragen: %(count)s ontvanger(s) op “onzeker” gezet "
+                "(niet opnieuw verstuurd; u beslist)."
+            )
+            % {"count": uncertain},
+        )
+    if ledger.finish(mailing_id=mailing_id):
+        _disarm(f"newsletter-watch-{mailing_id}")
+        if uncertain:
+            mailing_note(mailing_id=mailing_id, message=_("Verzending afgerond door de bewaker."))
+        return
+    stale = now - dt.timedelta(seconds=newsletter_setting("CLAIM_LEASE_SECONDS"))
+    alive = mailing.heartbeat_at is not None and mailing.heartbeat_at >= stale
+    if not alive and ledger.claimable(mailing_id=mailing_id, now=now).exists():
+        mailing_note(
+            mailing_id=mailing_id,
+            message=_("Geen teken van leven van de verzenders sinds %(at)s: nieuwe verzenders gestart.")
+            % {
+                "at": timezone.localtime(mailing.heartbeat_at).strftime("%H:%M:%S")
+                if mailing.heartbeat_at
+                else "—"
+            },
+        )
+        enqueue_senders(mailing_id=mailing_id)
+    watch_arm(mailing_id=mailing_id, now=now)
+
+
 def mailings_watch() -> None:
-    """The watchdog (every minute): turn a dead sender's rows uncertain and restart stalled mailings."""
-    ledger.recover_stale()
+    """The watchdog (every minute, and per mailing by its dead man's switch): planned mailings that are due,
+    queued mailings never frozen, sending mailings whose senders died."""
+    mailings_due()
     now = timezone.now()
     stale = now - dt.timedelta(seconds=newsletter_setting("CLAIM_LEASE_SECONDS"))
     for mailing in Mailing.objects.filter(status=MailingStatus.QUEUED, created_at__lt=stale):
         async_task("newsletter.tasks.freeze_mailing", mailing.pk)
-    for mailing in Mailing.objects.filter(status=MailingStatus.SENDING):
-        if ledger.finish(mailing_id=mailing.pk):
-            continue
-        alive = mailing.heartbeat_at is not None and mailing.heartbeat_at >= stale
-        if not alive and ledger.claimable(mailing_id=mailing.pk, now=now).exists():
-            logger.warning("Mailing %s stalled; restarting its senders", mailing.pk)
-            enqueue_senders(mailing_id=mailing.pk)
+    for mailing_id in Mailing.objects.filter(status=MailingStatus.SENDING).values_list("pk", flat=True):
+        mailing_watch(mailing_id=mailing_id)
+    ledger.recover_stale()
 
 
 # -- preview and test send --
@@ -345,16 +512,9 @@ def mailings_watch() -> None:
 
 def preview_version(*, document) -> DocumentVersion:
     """An unsaved version of the document as it is live now: what the next version's email would show."""
-    previous = document.versions.order_by("-number").first()
-    snapshot = take_snapshot(document=document)
-    return DocumentVersion(
-        document=document,
-        number=(previous.number if previous else 0) + 1,
-        published_at=timezone.now(),
-        note=_("(Hier komt de toelichting die u bij het publiceren schrijft.)"),
-        snapshot=snapshot,
-        changes=compute_changes(previous.snapshot if previous else None, snapshot),
-    )
+    version = version_preview(document)
+    version.note = _("(Hier komt de toelichting die u bij het publiceren schrijft.)")
+    return version
 
 
 def preview_email(

@@ -1,7 +1,6 @@
 """Subscriptions: double opt-in, preferences, unsubscribing, contacts from the partner network, personal data."""
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Iterable
 
@@ -18,13 +17,11 @@ from supporters.tokens import InvalidToken
 from .links import LinkBuilder, RecipientLink, confirm_token, read_confirm_token, recipient_token
 from .models import (
     Audience,
-    Delivery,
     Frequency,
     Subscriber,
     SubscriberSource,
     Subscription,
     Suppression,
-    TrackingEvent,
 )
 from .render import render_message
 from .selectors import preference_audiences
@@ -94,6 +91,7 @@ def subscription_confirm(*, token: str) -> Subscriber | None:
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
         if subscriber is None or not subscriber.nonce or not constant_time_compare(subscriber.nonce, nonce):
             return None
+        first_confirmation = subscriber.confirmed_at is None
         pending = subscriber.pending or {}
         for audience in Audience.objects.filter(key__in=pending.get("audiences", []), is_public=True):
             Subscription.objects.update_or_create(
@@ -109,7 +107,38 @@ def subscription_confirm(*, token: str) -> Subscriber | None:
         subscriber.nonce, subscriber.pending = "", {}
         subscriber.save()
         Suppression.objects.filter(email=subscriber.email).delete()
+        if (
+            first_confirmation
+        ):  # once per address: a later change of preferences is confirmed without a welcome
+            transaction.on_commit(lambda: async_task("newsletter.tasks.send_welcome", subscriber_id))
     return subscriber
+
+
+def welcome_send(*, subscriber_id: int) -> None:
+    """The one welcome mail after a first confirmation: what they signed up for, with the current version's link."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, confirmed_at__isnull=False).first()
+    if subscriber is None or not subscriber.is_active:
+        return
+    from pages.models import DocumentVersion
+
+    version = DocumentVersion.objects.select_related("document").order_by("-published_at", "-pk").first()
+    links = LinkBuilder()
+    email = render_message(
+        "newsletter/email/welcome.html",
+        {
+            "name": subscriber.name,
+            "audiences": list(
+                subscriber.subscriptions.filter(unsubscribed_at__isnull=True).values_list(
+                    "audience__name", flat=True
+                )
+            ),
+            "version": version,
+            "version_url": version.full_url if version else "",
+            "preferences_url": links.preferences(recipient_token(subscriber_id=subscriber.pk)),
+        },
+        subject=_("Welkom bij de nieuwsbrief van Kracht van Mokum"),
+    )
+    send_email(email, to=subscriber.email, name=subscriber.name)
 
 
 def subscriber_for_link(link: RecipientLink) -> Subscriber | None:
@@ -179,47 +208,82 @@ def preferences_link_send(*, subscriber_id: int) -> None:
     send_email(email, to=subscriber.email, name=subscriber.name)
 
 
+def _chunks(items: list, size: int = 5000) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def contacts_subscribe(*, contact_ids: Iterable[int], audience_key: str | None = None) -> int:
     """Put imported partner-network contacts on an audience, and candidates and party leaders also on the audience
     their role implies (a party leader imported with a candidate list gets the party leaders' email too).
 
     They are contacted on the legal basis recorded with the contact, so no opt-in is asked; an earlier
-    unsubscription from that audience is kept.
+    unsubscription from that audience is kept. In bulk: a fixed number of queries per 5,000 contacts, so the
+    import that calls it is complete when it returns. Returns the number of subscriptions added.
     """
     audiences = {audience.key: audience for audience in Audience.objects.all()}
     now = timezone.now()
     added = 0
-    for contact in Contact.objects.filter(pk__in=list(contact_ids)).select_related("organisation"):
-        keys = [audience_key, ROLE_AUDIENCES.get(contact.role)]
-        if not any(keys) and contact.organisation_id:
-            keys = ["allies"]
-        targets = [audiences[key] for key in dict.fromkeys(keys) if key in audiences]
-        email = normalise_email(contact.email)
-        if not targets or not email:
+    ids = list(dict.fromkeys(contact_ids))
+    for chunk in _chunks(ids):
+        wanted: dict[str, tuple[Contact, list[Audience]]] = {}
+        for contact in Contact.objects.filter(pk__in=chunk).only(
+            "pk", "email", "name", "role", "organisation_id", "legal_basis"
+        ):
+            keys = [audience_key, ROLE_AUDIENCES.get(contact.role)]
+            if not any(keys) and contact.organisation_id:
+                keys = ["allies"]
+            targets = [audiences[key] for key in dict.fromkeys(keys) if key in audiences]
+            email = normalise_email(contact.email)
+            if targets and email:
+                wanted[email] = (contact, targets)
+        if not wanted:
             continue
-        with transaction.atomic():
-            subscriber, created = Subscriber.objects.select_for_update().get_or_create(
-                email=email,
-                defaults={
-                    "name": contact.name,
-                    "source": SubscriberSource.IMPORT,
-                    "confirmed_at": now,
-                    "consent_wording": _("Grondslag: %(basis)s")
-                    % {"basis": contact.get_legal_basis_display()},
-                    "consent_at": now,
-                    "contact": contact,
-                },
-            )
-            if not created and (subscriber.contact_id is None or subscriber.confirmed_at is None):
-                subscriber.contact = subscriber.contact or contact
-                subscriber.confirmed_at = subscriber.confirmed_at or now
-                subscriber.name = subscriber.name or contact.name
-                subscriber.save(update_fields=["contact", "confirmed_at", "name", "updated_at"])
-            for audience in targets:
-                _subscription, made = Subscription.objects.get_or_create(
-                    subscriber=subscriber, audience=audience
+        existing = {s.email: s for s in Subscriber.objects.filter(email__in=list(wanted))}
+        Subscriber.objects.bulk_create(
+            [
+                Subscriber(
+                    email=email,
+                    name=contact.name[:120],
+                    source=SubscriberSource.IMPORT,
+                    confirmed_at=now,
+                    consent_wording=_("Grondslag: %(basis)s") % {"basis": contact.get_legal_basis_display()},
+                    consent_at=now,
+                    contact_id=contact.pk,
                 )
-                added += int(made)
+                for email, (contact, _targets) in wanted.items()
+                if email not in existing
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        adopted = []
+        for email, subscriber in existing.items():
+            contact = wanted[email][0]
+            if subscriber.contact_id is None or subscriber.confirmed_at is None:
+                subscriber.contact_id = subscriber.contact_id or contact.pk
+                subscriber.confirmed_at = subscriber.confirmed_at or now
+                subscriber.name = subscriber.name or contact.name[:120]
+                subscriber.updated_at = now
+                adopted.append(subscriber)
+        Subscriber.objects.bulk_update(
+            adopted, ["contact", "confirmed_at", "name", "updated_at"], batch_size=1000
+        )
+        subscriber_ids = dict(Subscriber.objects.filter(email__in=list(wanted)).values_list("email", "pk"))
+        pairs = {
+            (subscriber_ids[email], audience.pk)
+            for email, (_contact, targets) in wanted.items()
+            if email in subscriber_ids
+            for audience in targets
+        }
+        present = set(
+            Subscription.objects.filter(
+                subscriber_id__in=list(subscriber_ids.values()), audience_id__in={a for _s, a in pairs}
+            ).values_list("subscriber_id", "audience_id")
+        )
+        new = [Subscription(subscriber_id=s, audience_id=a, created_at=now) for s, a in pairs - present]
+        Subscription.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+        added += len(new)
     return added
 
 
@@ -230,60 +294,3 @@ def unconfirmed_purge() -> int:
         confirmed_at__isnull=True, created_at__lt=timezone.now() - age
     ).delete()
     return deleted
-
-
-def personal_data_collect(*, email: str) -> dict:
-    """Everything the newsletter stores about an address, for an export request."""
-    email = normalise_email(email)
-    subscriber = Subscriber.objects.filter(email=email).first()
-    data: dict = {"abonnee": None, "inschrijvingen": [], "ontvangen": [], "geblokkeerd": None}
-    if subscriber is not None:
-        data["abonnee"] = {
-            "naam": subscriber.name,
-            "e-mailadres": subscriber.email,
-            "hoe vaak": subscriber.get_frequency_display(),
-            "bevestigd op": subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else None,
-            "afgemeld op": subscriber.unsubscribed_at.isoformat() if subscriber.unsubscribed_at else None,
-            "toestemming": subscriber.consent_wording,
-            "toestemming gegeven op": subscriber.consent_at.isoformat() if subscriber.consent_at else None,
-            "pagina": subscriber.consent_url,
-        }
-        data["inschrijvingen"] = [
-            {
-                "doelgroep": s.audience.name,
-                "sinds": s.created_at.isoformat(),
-                "afgemeld op": s.unsubscribed_at.isoformat() if s.unsubscribed_at else None,
-            }
-            for s in subscriber.subscriptions.select_related("audience")
-        ]
-    data["ontvangen"] = [
-        {
-            "document": row["mailing__version__document__title"],
-            "versie": row["mailing__version__number"],
-            "status": row["status"],
-            "verzonden op": row["sent_at"].isoformat() if row["sent_at"] else None,
-        }
-        for row in Delivery.objects.filter(email=email)
-        .order_by("id")
-        .values("mailing__version__document__title", "mailing__version__number", "status", "sent_at")
-    ]
-    suppression = Suppression.objects.filter(email=email).first()
-    if suppression is not None:
-        data["geblokkeerd"] = {
-            "reden": suppression.get_reason_display(),
-            "sinds": suppression.created_at.isoformat(),
-        }
-    return data
-
-
-def personal_data_erase(*, email: str) -> None:
-    """Delete the subscriber; keep the ledger's rows for the counts, with the address replaced by a stand-in."""
-    email = normalise_email(email)
-    if not email:
-        return
-    stand_in = f"gewist-{hashlib.sha256(email.encode()).hexdigest()[:20]}@gewist.invalid"
-    with transaction.atomic():
-        Subscriber.objects.filter(email=email).delete()
-        Delivery.objects.filter(email=email).update(email=stand_in, name="", subscriber=None)
-        TrackingEvent.objects.filter(recipient=email).update(recipient="")
-        Suppression.objects.filter(email=email).delete()

@@ -40,9 +40,10 @@ from .render import MailTemplate, RenderedEmail, marker
 
 # anymail backends whose batch sending merges per-recipient values into one body, and their merge syntax
 # (raw, unescaped substitution: values are escaped by `render` where needed).
+# Keyed by anymail's `esp_name`, so a subclass of a provider's backend keeps its provider-side merging.
 KNOWN_MERGE_FORMATS = {
-    "anymail.backends.postmark.EmailBackend": "{{{%s}}}",  # only with POSTMARK_USE_BULK_API
-    "anymail.backends.mailgun.EmailBackend": "%%recipient.%s%%",
+    "Postmark": "{{{%s}}}",  # only with POSTMARK_USE_BULK_API
+    "Mailgun": "%%recipient.%s%%",
 }
 SENT_STATUSES = {"sent", "queued", "scheduled", "unknown"}
 REJECTED_STATUSES = {"rejected", "invalid"}
@@ -89,20 +90,17 @@ class RecipientResult:
     error: str = ""
 
 
-def _backend_path(connection) -> str:
-    cls = type(connection)
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
 def merge_field_format(connection) -> str | None:
     """The provider's merge syntax for this backend, or None to personalise each message here."""
     configured = newsletter_setting("MERGE_FIELD_FORMAT")
     if configured is not None:
         return configured or None
-    path = _backend_path(connection)
-    if path == "anymail.backends.postmark.EmailBackend" and not getattr(connection, "use_bulk_api", False):
+    if not isinstance(connection, AnymailBaseBackend):
         return None
-    return KNOWN_MERGE_FORMATS.get(path)
+    esp_name = getattr(connection, "esp_name", "")
+    if esp_name == "Postmark" and not getattr(connection, "use_bulk_api", False):
+        return None
+    return KNOWN_MERGE_FORMATS.get(esp_name)
 
 
 def address(name: str, email: str) -> str:

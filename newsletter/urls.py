@@ -1,40 +1,15 @@
 """Public URLs of the newsletter: include them before Wagtail's page serving (see `cms/urls.py`)."""
 
-import functools
-import logging
-
 from anymail import urls as anymail_urls
-from django.http import HttpResponseBadRequest
-from django.urls import URLPattern, include, path
+from django.urls import include, path
 
 from . import views
+from .inbound import inbound_webhook_urls
+from .outreach import urls as outreach_urls
 from .outreach import views as outreach_views
+from .webhooks import provider_webhook_urls
 
 app_name = "newsletter"
-logger = logging.getLogger(__name__)
-
-
-def _malformed_is_bad_request(view):
-    """anymail parses the provider's body after checking its authentication; a body it cannot parse is the
-    sender's error (400, which providers retry), not ours (500)."""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            logger.warning("Malformed provider webhook at %s", request.path, exc_info=True)
-            return HttpResponseBadRequest()
-
-    return wrapped
-
-
-provider_webhooks = [
-    URLPattern(
-        pattern.pattern, _malformed_is_bad_request(pattern.callback), pattern.default_args, pattern.name
-    )
-    for pattern in anymail_urls.urlpatterns
-]
 
 urlpatterns = [
     path("nieuwsbrief/", views.subscribe, name="subscribe"),
@@ -43,6 +18,10 @@ urlpatterns = [
     path("nieuwsbrief/voorkeuren/<str:token>/", views.preferences, name="preferences"),
     path("nieuwsbrief/afmelden/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("nieuwsbrief/gesprek/<str:token>/", outreach_views.answer, name="answer"),
-    # Provider webhooks, e.g. /nieuwsbrief/provider/postmark/tracking/ (basic auth: ANYMAIL WEBHOOK_SECRET).
-    path("nieuwsbrief/provider/", include((provider_webhooks, anymail_urls.app_name))),
+    *outreach_urls.urlpatterns,
+    # Only the configured provider's webhooks, e.g. /nieuwsbrief/provider/postmark/tracking/ (see webhooks.py).
+    path(
+        "nieuwsbrief/provider/",
+        include((provider_webhook_urls() + inbound_webhook_urls(), anymail_urls.app_name)),
+    ),
 ]

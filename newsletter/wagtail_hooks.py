@@ -12,12 +12,21 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from pages.extensions import ITEM_EXTRAS, PAGE_CONTEXT, PAGE_SECTIONS, VERSION_AUDIENCES
+from pages.extensions import (
+    ITEM_EXTRAS,
+    PAGE_CONTEXT,
+    PAGE_SECTIONS,
+    VERSION_AUDIENCES,
+    VERSION_NOTIFY_PREVIEW,
+    VERSION_PUBLISHED_LINKS,
+)
+from pages.modeladmin import DutchCreateView, yes_no
 from pages.models import DocumentPage
 
 from . import admin_urls
 from .forms import AudienceAdminForm, SubscribeForm
-from .models import Audience, OutreachActivity, Subscriber, Subscription, Suppression
+from .models import Audience, InboundMessage, OutreachActivity, Subscriber, Subscription, Suppression
+from .outreach import admin_hooks as _candidate_list_admin  # noqa: F401 - registers its own hooks
 from .outreach import sections as outreach_sections
 
 
@@ -32,9 +41,11 @@ class AudienceAdmin(ModelAdmin):
     """Audiences: the built-in four and any the editors add (for example one per district)."""
 
     model = Audience
+    create_view_class = DutchCreateView
+    create_title = _("Nieuwe doelgroep")
     menu_label = _("Doelgroepen")
     menu_icon = "group"
-    list_display = ("name", "key", "template", "is_public", "position")
+    list_display = ("name", "key", "template", "public", "position")
     permission_helper_class = BuiltinAudiencePermissionHelper
     edit_handler = ObjectList(
         [
@@ -48,11 +59,18 @@ class AudienceAdmin(ModelAdmin):
         base_form_class=AudienceAdminForm,
     )
 
+    def public(self, obj):
+        return yes_no(obj.is_public)
+
+    public.short_description = _("openbaar")
+
 
 class SubscriberAdmin(ModelAdmin):
     """Subscribers: who may receive the newsletter, with consent and preferences."""
 
     model = Subscriber
+    create_view_class = DutchCreateView
+    create_title = _("Nieuwe abonnee")
     menu_label = _("Abonnees")
     menu_icon = "user"
     list_display = ("email", "name", "frequency", "confirmed_at", "unsubscribed_at", "source")
@@ -74,6 +92,8 @@ class SubscriptionAdmin(ModelAdmin):
     """Subscriptions: who is on which audience, and who unsubscribed from it."""
 
     model = Subscription
+    create_view_class = DutchCreateView
+    create_title = _("Nieuwe inschrijving")
     menu_label = _("Inschrijvingen")
     menu_icon = "list-ul"
     list_display = ("subscriber", "audience", "created_at", "unsubscribed_at")
@@ -86,6 +106,8 @@ class SuppressionAdmin(ModelAdmin):
     """Suppressed addresses (bounces, complaints, rejections): they get nothing until they subscribe again."""
 
     model = Suppression
+    create_view_class = DutchCreateView
+    create_title = _("Nieuw geblokkeerd adres")
     menu_label = _("Geblokkeerde adressen")
     menu_icon = "warning"
     list_display = ("email", "reason", "detail", "created_at")
@@ -98,10 +120,48 @@ class OutreachActivityAdmin(ModelAdmin):
     """Which activities of call 1 show the outreach's progress on the site (and which one is the debate)."""
 
     model = OutreachActivity
+    create_view_class = DutchCreateView
+    create_title = _("Nieuwe koppeling van een activiteit aan de benadering")
     menu_label = _("Voortgang op de site")
     menu_icon = "doc-full"
     list_display = ("page", "kind")
     panels = [FieldPanel("page"), FieldPanel("kind")]
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """Received mail is a record: it is looked at, never created or edited by hand."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+
+class InboundMessageAdmin(ModelAdmin):
+    """Every email received through the inbound webhook: which became a reaction, and why others did not."""
+
+    model = InboundMessage
+    menu_label = _("Ontvangen e-mails")
+    menu_icon = "mail"
+    list_display = ("received_at", "status", "ignore_reason", "from_name", "subject", "size", "reaction")
+    list_filter = ("status", "ignore_reason", "esp")
+    search_fields = ("subject", "from_name")
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    inspect_view_fields = (
+        "received_at",
+        "esp",
+        "status",
+        "ignore_reason",
+        "from_name",
+        "recipient",
+        "subject",
+        "size",
+        "attachments",
+        "reaction",
+        "processed_at",
+    )
 
 
 class PermissionMenuItem(MenuItem):
@@ -121,7 +181,14 @@ class NewsletterGroup(ModelAdminGroup):
     menu_label = _("Nieuwsbrief")
     menu_icon = "mail"
     menu_order = 250
-    items = (AudienceAdmin, SubscriberAdmin, SubscriptionAdmin, SuppressionAdmin, OutreachActivityAdmin)
+    items = (
+        AudienceAdmin,
+        SubscriberAdmin,
+        SubscriptionAdmin,
+        SuppressionAdmin,
+        OutreachActivityAdmin,
+        InboundMessageAdmin,
+    )
 
     def get_submenu_items(self):
         return [
@@ -164,6 +231,27 @@ def register_mailing_permissions() -> QuerySet:
         content_type__app_label="newsletter",
         codename__in=["view_mailing", "change_mailing", "send_test_email"],
     )
+
+
+@hooks.register(VERSION_NOTIFY_PREVIEW)
+def version_notify_preview(document, *, number, audiences, is_major) -> tuple[int, list[str]] | None:
+    from .selectors import audience_preview
+
+    if not audiences:
+        return None
+    preview = audience_preview(
+        document_id=document.pk, number=number, audience_keys=audiences, is_major=is_major
+    )
+    return preview.total, preview.lines()
+
+
+@hooks.register(VERSION_PUBLISHED_LINKS)
+def version_published_links(version) -> list[tuple[str, str]]:
+    if not version.audiences:
+        return []
+    return [
+        (_("Voortgang van de verzending"), reverse("newsletter_admin:version_mailing", args=[version.pk]))
+    ]
 
 
 @hooks.register(VERSION_AUDIENCES)

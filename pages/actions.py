@@ -6,16 +6,15 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import Page
 
 from .extensions import version_audience_choices
-from .models import DocumentPage, DocumentVersion
+from .models import DocumentPage, DocumentVersion, RemovedActivity
 from .signals import version_published
-from .versioning import compute_changes, take_snapshot
+from .snapshots import version_preview
+from .versioning import removed_paths
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +28,11 @@ def pending_drafts(*, document: DocumentPage) -> list[Page]:
 
 
 class PublishVersionAction:
-    """Publishes selected drafts of a document, then cuts its next numbered version and announces it.
+    """Publishes selected drafts of a document and cuts its next numbered version, in one transaction.
 
     `check()` raises PermissionDenied or ValidationError; `execute()` does the work and returns the version.
-    The `version_published` signal goes out after the transaction commits, so receivers see the version.
+    If the version cannot be cut, none of the drafts went live. The `version_published` signal goes out after
+    the transaction commits, so receivers see the version.
     """
 
     max_attempts = 5
@@ -47,6 +47,7 @@ class PublishVersionAction:
         is_major: bool = False,
         publish_drafts: Iterable[Page] = (),
         published_at: dt.datetime | None = None,
+        send_at: dt.datetime | None = None,
         skip_permission_check: bool = False,
     ):
         self.document = document
@@ -56,6 +57,7 @@ class PublishVersionAction:
         self.is_major = is_major
         self.publish_drafts = list(publish_drafts)
         self.published_at = published_at
+        self.send_at = send_at  # passed on with the signal: when the notification should go (None: now)
         self.skip_permission_check = skip_permission_check
 
     def check(self) -> None:
@@ -83,49 +85,73 @@ class PublishVersionAction:
             if revision is not None and page.has_unpublished_changes:
                 revision.publish(user=self.user)
 
-    def _cut(self) -> DocumentVersion:
+    def _cut(self, document: DocumentPage) -> DocumentVersion:
+        previous = DocumentVersion.objects.filter(document=document).order_by("-number").first()
+        version = version_preview(document, published_at=self.published_at)
+        version.published_by = self.user
+        version.note = self.note
+        version.is_major = self.is_major
+        version.audiences = self.audiences
+        version.save(force_insert=True)
+        self._record_removed(document, previous, version)
+        log(
+            instance=document,
+            action=LOG_ACTION,
+            user=self.user,
+            data={"number": version.number, "note": self.note[:500], "audiences": self.audiences},
+        )
+        return version
+
+    @staticmethod
+    def _record_removed(
+        document: DocumentPage, previous: DocumentVersion | None, version: DocumentVersion
+    ) -> None:
+        """Remember every activity address this version dropped, and forget those it brought back."""
+        present = [
+            activity["path"]
+            for call in version.snapshot.get("calls", [])
+            for activity in call["activities"]
+            if activity.get("path")
+        ]
+        RemovedActivity.objects.filter(path__in=present).delete()
+        gone = removed_paths(previous.snapshot if previous else None, version.snapshot)
+        for path, marker in gone.items():
+            RemovedActivity.objects.update_or_create(
+                path=path,
+                defaults={
+                    "document": document,
+                    "activity_id": marker["activity"]["id"],
+                    "title": marker["activity"]["title"][:255],
+                    "call_number": marker["call"].get("number"),
+                    "call_title": marker["call"].get("title", "")[:255],
+                    "last_version": previous,
+                    "removed_in": version,
+                    "moved_to": marker["moved_to"],
+                },
+            )
+
+    def execute(self) -> DocumentVersion:
+        self.check()
         with transaction.atomic():
             # Serialise concurrent publishers of one document on PostgreSQL; the unique constraint is the guard
             # everywhere (SQLite serialises writers itself).
             list(Page.objects.select_for_update().filter(pk=self.document.pk).values_list("pk", flat=True))
-            previous = DocumentVersion.objects.filter(document=self.document).order_by("-number").first()
-            number = (
-                DocumentVersion.objects.filter(document=self.document).aggregate(n=Max("number"))["n"] or 0
-            ) + 1
-            snapshot = take_snapshot(document=self.document)
-            version = DocumentVersion.objects.create(
-                document=self.document,
-                number=number,
-                published_at=self.published_at or timezone.now(),
-                published_by=self.user,
-                note=self.note,
-                is_major=self.is_major,
-                snapshot=snapshot,
-                changes=compute_changes(previous.snapshot if previous else None, snapshot),
-                audiences=self.audiences,
-            )
-            log(
-                instance=self.document,
-                action=LOG_ACTION,
-                user=self.user,
-                data={"number": number, "note": self.note[:500], "audiences": self.audiences},
-            )
+            self._publish_drafts()
+            document = DocumentPage.objects.get(pk=self.document.pk)
+            for attempt in range(1, self.max_attempts + 1):
+                try:
+                    with transaction.atomic():
+                        version = self._cut(document)
+                    break
+                except IntegrityError:
+                    # Another editor took this number between our read and write: take the next one.
+                    if attempt == self.max_attempts:
+                        raise
+                    logger.info("Version number taken for document %s, retrying (%s)", document.pk, attempt)
+            audiences, send_at = self.audiences, self.send_at
             transaction.on_commit(
                 lambda: version_published.send(
-                    sender=DocumentVersion, version=version, audiences=self.audiences
+                    sender=DocumentVersion, version=version, audiences=audiences, send_at=send_at
                 )
             )
         return version
-
-    def execute(self) -> DocumentVersion:
-        self.check()
-        self._publish_drafts()
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                return self._cut()
-            except IntegrityError:
-                # Another editor took this number between our read and write: take the next one.
-                if attempt == self.max_attempts:
-                    raise
-                logger.info("Version number taken for document %s, retrying (%s)", self.document.pk, attempt)
-        raise AssertionError("unreachable")

@@ -11,6 +11,10 @@ class PagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail.signals import page_published
+
         from .cache import connect_invalidation
+        from .events.receivers import activity_published
 
         connect_invalidation()
+        page_published.connect(activity_published, dispatch_uid="pages.events.activity_published")

@@ -191,3 +191,66 @@ def parse_source(text: str) -> DemoDocument:
 
 def read_source(path: Path) -> DemoDocument:
     return parse_source(path.read_text(encoding="utf-8"))
+
+
+# The seed's meetings as events (22 October 2021): the neighbourhood conference on 2 November 2021, the diabat
+# "rond begin maart 2022" (the place is for the editor to fill in), and the monthly meetup in every district —
+# a dialogue session of an hour, then drinks, on weekday evenings from 19.30 — as a series until the elections.
+DISTRICTS = ["Centrum", "Nieuw-West", "Noord", "Oost", "West", "Zuid", "Zuidoost", "Weesp"]
+
+
+@dataclass
+class DemoEvent:
+    """One dated event of a demo activity (times in Europe/Amsterdam)."""
+
+    day: dt.date
+    starts: dt.time
+    ends: dt.time
+    title: str = ""
+    place_name: str = ""
+    capacity: int | None = None
+
+
+@dataclass
+class DemoSeries:
+    """A recurring series (RFC 5545 RRULE) of a demo activity, one event per occurrence and district."""
+
+    rule: str
+    first: dt.date
+    until: dt.date
+    starts: dt.time
+    ends: dt.time
+    parts: list[tuple[str, dt.time, dt.time | None, int | None]] = field(default_factory=list)
+
+
+DEMO_EVENTS: dict[str, list[DemoEvent] | DemoSeries] = {
+    "Buurtconferentie Samen Stadmaken": [
+        DemoEvent(
+            day=dt.date(2021, 11, 2),
+            starts=dt.time(13, 0),
+            ends=dt.time(17, 30),
+            title="Buurtconferentie Samen Stadmaken",
+            capacity=150,
+        )
+    ],
+    "Diabat met de fractieleiders": [
+        DemoEvent(
+            day=dt.date(2022, 3, 3),
+            starts=dt.time(20, 0),
+            ends=dt.time(22, 0),
+            title="Diabat met de fractieleiders",
+            capacity=200,
+        )
+    ],
+    "Maandelijks ontmoetingsmoment per wijk": DemoSeries(
+        rule="FREQ=MONTHLY;BYDAY=+2TH",
+        first=dt.date(2021, 11, 1),
+        until=dt.date(2022, 3, 16),
+        starts=dt.time(19, 30),
+        ends=dt.time(22, 0),
+        parts=[
+            ("dialoogsessie", dt.time(19, 30), dt.time(20, 30), 25),
+            ("borrel", dt.time(20, 30), None, None),
+        ],
+    ),
+}

@@ -11,9 +11,20 @@ Each is a Wagtail hook name; register a function with `@hooks.register(NAME)` in
   listed. Read only from ``context``.
 - ``kvm_version_audiences``: ``fn() -> iterable of (key, label)``. The audiences a new version can be sent to;
   offered in the "publish new version" form and accepted by ``publish_version --notify``.
+- ``kvm_version_notify_preview``: ``fn(document, *, number, audiences, is_major) -> (total, lines) | None``. Who
+  would be notified of version ``number`` of ``document`` sent to the audience keys ``audiences``: the number of
+  people and sentences (counts per audience, in total, per variant), before anything is published. Shown by the
+  publish form (whose confirmation names the total) and printed by ``publish_version --dry-run``. Changes nothing.
+- ``kvm_version_published_links``: ``fn(version) -> iterable of (label, url)``. Links shown with the "published"
+  message (for example to the mailing's progress page).
 - ``kvm_public_counts``: ``fn(pages: list[Page]) -> dict[int, dict[str, int]]``. Public counts per page id (for
   example confirmed endorsements and sign-ups) for the headless API, for every given (specific) page at once: a
   fixed number of queries whatever the number of pages. Counts only what anyone may see.
+- ``kvm_event_counts``: ``fn(events: list[Event]) -> dict[int, dict]``. Public counts per event id, for every
+  given event at once in a fixed number of queries: ``{"confirmed": places taken, "waiting": on a waiting list,
+  "parts": {part id: places taken}}``. Counts only confirmed registrations.
+- ``kvm_event_sections``: ``fn(request, event, context) -> str | None``. Safe HTML on an event's own page (the
+  registration form).
 """
 
 from collections.abc import Iterable
@@ -27,6 +38,10 @@ PAGE_SECTIONS = "kvm_page_sections"
 ITEM_EXTRAS = "kvm_item_extras"
 VERSION_AUDIENCES = "kvm_version_audiences"
 PUBLIC_COUNTS = "kvm_public_counts"
+VERSION_NOTIFY_PREVIEW = "kvm_version_notify_preview"
+VERSION_PUBLISHED_LINKS = "kvm_version_published_links"
+EVENT_COUNTS = "kvm_event_counts"
+EVENT_SECTIONS = "kvm_event_sections"
 
 
 def extend_page_context(request, page, context: dict) -> dict:
@@ -67,3 +82,40 @@ def public_counts(pages: Iterable[Page]) -> dict[int, dict[str, int]]:
             if page_id in counts:
                 counts[page_id].update(values)
     return counts
+
+
+def version_notify_preview(
+    document, *, number: int, audiences: list[str], is_major: bool
+) -> tuple[int, list[str]]:
+    """Every registered app's count and sentences about who would be notified of this version (see above)."""
+    total, lines = 0, []
+    for fn in hooks.get_hooks(VERSION_NOTIFY_PREVIEW):
+        found = fn(document, number=number, audiences=audiences, is_major=is_major)
+        if found:
+            total += found[0]
+            lines.extend(str(line) for line in found[1])
+    return total, lines
+
+
+def version_published_links(version) -> list[tuple[str, str]]:
+    """Every registered app's (label, url) links for the "published" message."""
+    return [
+        (str(label), url) for fn in hooks.get_hooks(VERSION_PUBLISHED_LINKS) for label, url in fn(version)
+    ]
+
+
+def event_counts(events) -> dict[int, dict]:
+    """Every registered app's public counts for these events, per event id; events without any get {}."""
+    events = list(events)
+    counts: dict[int, dict] = {event.pk: {} for event in events}
+    if not events:
+        return counts
+    for fn in hooks.get_hooks(EVENT_COUNTS):
+        for event_id, values in (fn(events) or {}).items():
+            if event_id in counts:
+                counts[event_id].update(values)
+    return counts
+
+
+def event_sections(request, event, context) -> SafeString:
+    return _joined(fn(request, event, context) for fn in hooks.get_hooks(EVENT_SECTIONS))

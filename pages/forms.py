@@ -1,6 +1,7 @@
 """The editor's "publish new version" form."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -15,7 +16,7 @@ class DraftChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PublishVersionForm(forms.Form):
-    """What the editor confirms: the note (pre-filled from the change list), drafts to publish, whom to tell."""
+    """What the editor confirms: the note (the change list is kept beside it), drafts, whom to tell."""
 
     note = forms.CharField(
         label=_("Wat is er veranderd"),
@@ -41,6 +42,22 @@ class PublishVersionForm(forms.Form):
         help_text=_("Laat leeg om de versie alleen op de site te publiceren."),
     )
 
+    send_at = forms.DateTimeField(
+        label=_("Versturen op"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "Leeg: meteen. De versie verschijnt nu; de e-mail gaat op dit tijdstip (Amsterdamse tijd)."
+        ),
+    )
+    confirmed_count = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_send_at(self):
+        when = self.cleaned_data.get("send_at")
+        if when is not None and when <= timezone.now():
+            raise forms.ValidationError(_("Kies een tijdstip in de toekomst, of laat het veld leeg."))
+        return when
+
     def __init__(self, *args, drafts: list[Page] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["drafts"].queryset = Page.objects.filter(pk__in=[page.pk for page in drafts]).order_by(
@@ -53,3 +70,4 @@ class PublishVersionForm(forms.Form):
             self.fields["audiences"].choices = choices
         else:
             del self.fields["audiences"]
+            del self.fields["send_at"]

@@ -1,12 +1,16 @@
 """The living document as Wagtail pages (document → call → activity) and its published versions."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
@@ -18,6 +22,25 @@ from .conf import pages_setting
 from .extensions import extend_page_context, public_counts
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\u00c0-\u024f\"'‘“(])")
+
+
+def first_sentence(html_text: str, limit: int = 240) -> str:
+    """The first sentence of a piece of HTML as plain text, shortened at a word when it runs long."""
+    text = " ".join(strip_tags(html_text).split())
+    text = _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+    return Truncator(text).chars(limit) if len(text) > limit else text
+
+
+class SeoDescriptionMixin:
+    """A meta description for every page: the editor's search description, else the page's first sentence."""
+
+    def description_source(self) -> str:
+        return ""
+
+    @cached_property
+    def meta_description(self) -> str:
+        return self.search_description or first_sentence(self.description_source(), limit=160)
 
 
 class PublicCountsMixin:
@@ -28,7 +51,7 @@ class PublicCountsMixin:
         return public_counts([self])[self.pk]
 
 
-class DocumentPage(PublicCountsMixin, RoutablePageMixin, Page):
+class DocumentPage(SeoDescriptionMixin, PublicCountsMixin, RoutablePageMixin, Page):
     """A living document: an article whose calls to action and activities change, published in versions."""
 
     intro = RichTextField(_("inleiding"), features=RICH_TEXT_FEATURES, blank=True)
@@ -64,12 +87,16 @@ class DocumentPage(PublicCountsMixin, RoutablePageMixin, Page):
         APIField("public_counts"),
     ]
 
-    subpage_types = ["pages.CallPage"]
+    subpage_types = ["pages.CallPage", "pages.InfoPage"]
     template = "pages/document_page.html"
+    create_title = _("Nieuw levend document")
 
     class Meta:
         verbose_name = _("levend document")
         verbose_name_plural = _("levende documenten")
+
+    def description_source(self) -> str:
+        return self.intro
 
     def path_on_site(self) -> str:
         """The document's path on its site ("/" when it is the home page), independent of the request host."""
@@ -81,13 +108,41 @@ class DocumentPage(PublicCountsMixin, RoutablePageMixin, Page):
         return pages_setting("BASE_URL") + self.path_on_site() + path.lstrip("/")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import document_outline, latest_version
+        from .selectors import document_outline
+        from .views import version_line
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = document_outline(document=self)
-        context["latest_version"] = latest_version(document=self)
-        context["versions_url"] = self.get_url(request) + self.reverse_subpage("versions")
+        context.update(version_line(request, self, outline=context["outline"]))
+        context["changed_ids"] = changed_page_ids(context["latest_version"])
         return extend_page_context(request, self, context)
+
+    def get_sitemap_urls(self, request=None):
+        """The document, and its activities overview and version history as pages of their own."""
+        urls = super().get_sitemap_urls(request)
+        if urls:
+            base = urls[0]["location"]
+            for route in ("activities", "versions"):
+                urls.append({**urls[0], "location": base + self.reverse_subpage(route).lstrip("/")})
+        return urls
+
+    @path("activiteiten/", name="activities")
+    def activities_view(self, request):
+        from .views import activity_overview
+
+        return activity_overview(request, self)
+
+    @path("zoeken/", name="search")
+    def search_view(self, request):
+        from .views import site_search
+
+        return site_search(request, self)
+
+    @re_path(r"^versies/(?P<number>[0-9]{1,9})/pdf/$", name="version_pdf")
+    def version_pdf_view(self, request, number):
+        from .views import version_pdf
+
+        return version_pdf(request, self, number)
 
     @path("versies/", name="versions")
     def versions_view(self, request):
@@ -113,22 +168,35 @@ class DocumentPage(PublicCountsMixin, RoutablePageMixin, Page):
 
         return version_compare(request, self, first, second)
 
+    @re_path(r"^versies/(?P<first>[0-9]{1,9})\.\.\.nu/$", name="compare_live")
+    def compare_live_view(self, request, first):
+        from .views import version_compare
 
-class CallPage(PublicCountsMixin, Page):
+        return version_compare(request, self, first, "nu")
+
+
+class CallPage(SeoDescriptionMixin, PublicCountsMixin, Page):
     """One call to action of a document, numbered within it; its activities are its child pages."""
 
     number = models.PositiveSmallIntegerField(
         _("nummer"), help_text=_("Het nummer van de call binnen het document.")
     )
+    summary = models.CharField(
+        _("korte samenvatting"),
+        max_length=300,
+        blank=True,
+        help_text=_("Eén of twee zinnen onder de titel in het document; leeg: de eerste zin van de tekst."),
+    )
     body = StreamField(CallBodyBlock(), verbose_name=_("tekst"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("body")]
+    content_panels = [*Page.content_panels, FieldPanel("number"), FieldPanel("summary"), FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body"), index.FilterField("number")]
     api_fields = [APIField("number"), APIField("heading"), APIField("body"), APIField("public_counts")]
 
     parent_page_types = ["pages.DocumentPage"]
     subpage_types = ["pages.ActivityPage"]
     template = "pages/call_page.html"
+    create_title = _("Nieuwe call to action")
 
     class Meta:
         verbose_name = _("call to action")
@@ -137,6 +205,14 @@ class CallPage(PublicCountsMixin, Page):
     @property
     def heading(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def description_source(self) -> str:
+        return self.summary or (str(self.body.render_as_block()) if self.body else "")
+
+    @cached_property
+    def short_summary(self) -> str:
+        """The editor's summary, else the first sentence of the call's text: what a reader sees at a glance."""
+        return self.summary or first_sentence(str(self.body.render_as_block()) if self.body else "")
 
     def clean(self):
         super().clean()
@@ -153,10 +229,12 @@ class CallPage(PublicCountsMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import call_activities
+        from .views import version_line
 
         context = super().get_context(request, *args, **kwargs)
         context["document"] = self.get_parent().specific
         context["activities"] = list(call_activities(call=self))
+        context.update(version_line(request, context["document"]))
         return extend_page_context(request, self, context)
 
 
@@ -168,7 +246,7 @@ class ActivityStatus(models.TextChoices):
     DROPPED = "dropped", _("vervallen")
 
 
-class ActivityPage(PublicCountsMixin, Page):
+class ActivityPage(SeoDescriptionMixin, PublicCountsMixin, Page):
     """A planned activity under a call: what, its status, what it needs, when and where."""
 
     description = RichTextField(_("beschrijving"), features=RICH_TEXT_FEATURES, blank=True)
@@ -211,6 +289,8 @@ class ActivityPage(PublicCountsMixin, Page):
         FieldRowPanel(
             [FieldPanel("organiser_capacity"), FieldPanel("helper_capacity")], heading=_("Aanmeldingen")
         ),
+        InlinePanel("event_parts", heading=_("Onderdelen van de bijeenkomsten"), label=_("onderdeel")),
+        InlinePanel("events", heading=_("Bijeenkomsten"), label=_("bijeenkomst")),
     ]
     search_fields = [
         *Page.search_fields,
@@ -239,10 +319,26 @@ class ActivityPage(PublicCountsMixin, Page):
     parent_page_types = ["pages.CallPage"]
     subpage_types: list[str] = []
     template = "pages/activity_page.html"
+    create_title = _("Nieuwe activiteit")
 
     class Meta:
         verbose_name = _("activiteit")
         verbose_name_plural = _("activiteiten")
+
+    def description_source(self) -> str:
+        return self.description
+
+    @cached_property
+    def short_description(self) -> str:
+        """The first sentence of the description, for cards."""
+        return first_sentence(self.description, limit=200)
+
+    @property
+    def needs_summary(self) -> str:
+        """What the activity needs, people and means, on one line."""
+        return "; ".join(
+            " ".join(part.split()) for part in (self.needs_people, self.needs_means) if part.strip()
+        )
 
     def clean(self):
         super().clean()
@@ -271,9 +367,51 @@ class ActivityPage(PublicCountsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         call = self.call
+        from .views import version_line
+
         context["call"] = call
         context["document"] = DocumentPage.objects.parent_of(call).get()
+        context.update(version_line(request, context["document"]))
+        context["events"] = self.upcoming_events()
         return extend_page_context(request, self, context)
+
+    def upcoming_events(self) -> list:
+        """The activity's events that have not ended, with their public counts (for its page)."""
+        from .events.selectors import upcoming_events, with_counts
+
+        return with_counts(upcoming_events(activity_id=self.pk))
+
+
+def changed_page_ids(version: "DocumentVersion | None") -> set[int]:
+    """The pages (calls, activities) a version's change list names: they carry "Gewijzigd in versie N"."""
+    if version is None:
+        return set()
+    return {change["id"] for change in version.changes or [] if isinstance(change.get("id"), int)}
+
+
+class InfoPage(SeoDescriptionMixin, Page):
+    """A plain page the editors keep (about us, contact, privacy statement, colophon), linked from the footer.
+
+    Pages with "show in menus" also appear in the main navigation.
+    """
+
+    body = RichTextField(_("tekst"), features=[*RICH_TEXT_FEATURES, "h2"], blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    api_fields = [APIField("body")]
+
+    parent_page_types = ["pages.DocumentPage"]
+    subpage_types: list[str] = []
+    template = "pages/info_page.html"
+    create_title = _("Nieuwe informatiepagina")
+
+    class Meta:
+        verbose_name = _("informatiepagina")
+        verbose_name_plural = _("informatiepagina's")
+
+    def description_source(self) -> str:
+        return self.body
 
 
 class DocumentVersion(models.Model):
@@ -319,3 +457,62 @@ class DocumentVersion(models.Model):
     def full_url(self) -> str:
         """The permanent link with the public address (BASE_URL), for emails and feeds."""
         return pages_setting("BASE_URL") + self.url
+
+    @property
+    def pdf_url(self) -> str:
+        """The PDF of this version (the pleidooi on paper), relative to the site."""
+        return self.document.path_on_site() + self.document.reverse_subpage("version_pdf", args=[self.number])
+
+    @property
+    def pdf_full_url(self) -> str:
+        return pages_setting("BASE_URL") + self.pdf_url
+
+
+class RemovedActivity(models.Model):
+    """An activity address that a version dropped, written when the version is cut.
+
+    The 404 handler looks an unknown address up here (one indexed query) instead of reading old snapshots.
+    """
+
+    document = models.ForeignKey(DocumentPage, on_delete=models.CASCADE, related_name="removed_activities")
+    path = models.CharField(_("adres"), max_length=1000, unique=True)
+    activity_id = models.PositiveIntegerField(_("pagina-id"))
+    title = models.CharField(_("titel"), max_length=255)
+    call_number = models.PositiveSmallIntegerField(_("callnummer"), null=True, blank=True)
+    call_title = models.CharField(_("call"), max_length=255, blank=True)
+    last_version = models.ForeignKey(
+        DocumentVersion, on_delete=models.CASCADE, related_name="+", verbose_name=_("laatste versie met")
+    )
+    removed_in = models.ForeignKey(
+        DocumentVersion, on_delete=models.CASCADE, related_name="+", verbose_name=_("verwijderd in")
+    )
+    moved_to = models.CharField(
+        _("nieuw adres"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Het adres van de activiteit als alleen haar adres veranderde."),
+    )
+
+    class Meta:
+        verbose_name = _("verwijderde activiteit")
+        verbose_name_plural = _("verwijderde activiteiten")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.path})"
+
+
+from .events.models import District, Event, EventChange, EventPart, EventState  # noqa: E402  (events belong here)
+
+__all__ = [
+    "ActivityPage",
+    "ActivityStatus",
+    "CallPage",
+    "District",
+    "DocumentPage",
+    "DocumentVersion",
+    "Event",
+    "EventChange",
+    "EventPart",
+    "EventState",
+    "RemovedActivity",
+]

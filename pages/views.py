@@ -3,7 +3,14 @@
 import re
 
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.template.response import TemplateResponse
@@ -11,10 +18,14 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 
+from .comparison import comparison_html
 from .conf import pages_setting
-from .models import DocumentPage, DocumentVersion
-from .selectors import removed_activity
-from .versioning import STATUS_LABELS, compute_changes, snapshot_text, word_diff_html
+from .extensions import extend_page_context
+from .models import ActivityStatus, DocumentPage, DocumentVersion, changed_page_ids
+from .pdf import version_pdf_file
+from .selectors import activity_filters, document_outline, latest_version, removed_activity, search_document
+from .snapshots import take_snapshot, version_state
+from .versioning import STATUS_LABELS, compare
 
 _VERSION_NUMBER = re.compile(r"[0-9]{1,9}")
 
@@ -68,8 +79,20 @@ def version_detail(request, document: DocumentPage, number):
 
 
 def version_compare(request, document: DocumentPage, first, second):
+    """Two versions side by side in one column: the change list, then the text block by block, then word by word.
+
+    `second` may be "nu": the live document, to show what changed since the latest version.
+    """
     old = _version_or_404(document, first)
-    new = _version_or_404(document, second)
+    if second == "nu":
+        new, new_snapshot = None, take_snapshot(document=document)
+    else:
+        new = _version_or_404(document, second)
+        new_snapshot = new.snapshot
+    comparison = compare(old.snapshot, new_snapshot)
+    show_all = request.GET.get("alles") == "1"
+    if not comparison["identical"]:
+        comparison["html"] = comparison_html(comparison, show_all=show_all)
     return TemplateResponse(
         request,
         "pages/version_compare.html",
@@ -78,11 +101,25 @@ def version_compare(request, document: DocumentPage, first, second):
             "document": document,
             "old": old,
             "new": new,
-            "changes": compute_changes(old.snapshot, new.snapshot),
-            "diff": word_diff_html(snapshot_text(old.snapshot), snapshot_text(new.snapshot)),
-            "identical": old.snapshot == new.snapshot,
+            "comparison": comparison,
+            "changes": comparison["changes"],
+            "identical": comparison["identical"] or (new is None and not comparison["changes"]),
+            "show_all": show_all,
         },
     )
+
+
+def version_line(request, document: DocumentPage, *, outline=None, latest=None) -> dict:
+    """The context of the version line on the document, call and activity pages (`includes/version_line.html`)."""
+    state = version_state(document=document, outline=outline, latest=latest)
+    base = document.get_url(request)
+    context = {"version_state": state, "latest_version": state["version"]}
+    context["versions_url"] = base + document.reverse_subpage("versions")
+    if state["version"] is not None:
+        context["compare_live_url"] = base + document.reverse_subpage(
+            "compare_live", args=[state["version"].number]
+        )
+    return context
 
 
 class VersionFeed(Feed):
@@ -142,6 +179,58 @@ class VersionFeed(Feed):
         return version.published_at
 
 
+def activity_overview(request, document: DocumentPage):
+    """Every activity of the document as a card, filtered by call (`?call=<number>`) and status (`?status=`).
+
+    The filters are plain links, so each filtered list has its own cacheable address. The hooks see the filtered
+    outline as they see the document's, so counts come in the same fixed number of queries.
+    """
+    outline = document_outline(document=document)
+    filters = activity_filters(
+        outline=outline,
+        call=request.GET.get("call", ""),
+        status=request.GET.get("status", ""),
+        statuses=ActivityStatus.choices,
+    )
+    version = latest_version(document=document)
+    context = {
+        "page": document,
+        "document": document,
+        "outline": filters["outline"],
+        "filters": filters,
+        "latest_version": version,
+        "changed_ids": changed_page_ids(version),
+    }
+    return TemplateResponse(
+        request, "pages/activity_overview.html", extend_page_context(request, document, context)
+    )
+
+
+def site_search(request, document: DocumentPage):
+    """Wagtail search over the document's live pages (the document, its calls, activities and info pages)."""
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    results = search_document(document=document, query=query) if query else []
+    paginator = Paginator(results, 20)
+    page_number = request.GET.get("pagina", "1")
+    results_page = paginator.get_page(page_number if page_number.isdigit() else 1)
+    return TemplateResponse(
+        request,
+        "pages/search.html",
+        {"page": document, "document": document, "query": query, "results": results_page},
+    )
+
+
+def version_pdf(request, document: DocumentPage, number):
+    """The version as a PDF (the pleidooi on paper), generated on the first request and kept from then on."""
+    version = _version_or_404(document, number)
+    stored = version_pdf_file(version=version)
+    filename = f"{document.slug}-versie-{version.number}.pdf"
+    response = FileResponse(stored, content_type="application/pdf", filename=filename)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def version_feed(request, document: DocumentPage):
     if not document.live:
         raise Http404
@@ -155,9 +244,16 @@ def page_not_found(request, exception=None):
     """
     marker = removed_activity(path=request.path)
     if marker is not None:
-        response = TemplateResponse(
-            request, "pages/removed_activity.html", {**marker, "page": marker["document"]}
-        )
+        if marker.moved_to:
+            return HttpResponsePermanentRedirect(marker.moved_to)
+        context = {
+            "page": marker.document,
+            "document": marker.document,
+            "activity": marker,
+            "last": marker.last_version,
+            "removed_in": marker.removed_in,
+        }
+        response = TemplateResponse(request, "pages/removed_activity.html", context)
         response.status_code = 410
         return response
     return HttpResponseNotFound(loader.render_to_string("404.html", {"request_path": request.path}, request))

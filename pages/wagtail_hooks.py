@@ -1,13 +1,16 @@
 """Admin wiring for the living document: the "publish new version" view, its buttons and its audit-log action."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
+from wagtail.snippets.models import register_snippet
 
 from . import admin_views
 from .actions import LOG_ACTION
-from .models import DocumentPage
+from .models import District, DocumentPage
 
 
 @hooks.register("register_admin_urls")
@@ -48,3 +51,13 @@ def register_version_log_actions(actions):
         return _("Versie %(number)s gepubliceerd") % {"number": log_entry.data.get("number", "?")}
 
     actions.register_action(LOG_ACTION, _("Versie gepubliceerd"), message)
+
+
+# Districts are an editable list (Snippets → Stadsdelen); events choose one.
+register_snippet(District)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_listing_css():
+    """Listings that wrap between words at 1366 px instead of overlapping or breaking words (pages/admin.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("pages/admin.css"))

@@ -4,6 +4,7 @@ Every change is a POST; GET only shows what is about to happen. The work itself 
 """
 
 import csv
+import re
 
 from django import forms
 from django.contrib import messages
@@ -11,16 +12,17 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from pages.extensions import version_audience_choices
-from pages.models import CallPage
+from pages.models import ActivityPage, CallPage
 
 from . import services
 from .imports import HeaderError, read_contact_rows
-from .models import Reaction, ReactionKind, ReactionStatus
+from .models import Reaction, ReactionKind, ReactionStatus, SignUpRole
 from .services.moderation import REACTION_DECISIONS
 
 
@@ -36,8 +38,38 @@ class DraftActivityForm(forms.Form):
         self.fields["call"].label_from_instance = lambda call: call.heading
 
 
+class SignUpFromReactionForm(forms.Form):
+    """The activity (and role) an "ik wil helpen" reaction signs its sender up for."""
+
+    activity = forms.ModelChoiceField(
+        label=gettext_lazy("Voor activiteit"), queryset=ActivityPage.objects.none()
+    )
+    role = forms.ChoiceField(label=gettext_lazy("Rol"), choices=SignUpRole.choices, initial=SignUpRole.HELPER)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = ActivityPage.objects.order_by("path")
+
+
 def _inbox_url() -> str:
     return reverse("supporters_reaction_modeladmin_index")
+
+
+def draft_activity_initial(reaction: Reaction) -> dict:
+    """The suggestion's whole first sentence as the title (cut at a word only past 255 characters), and its call.
+
+    The call is the one the suggestion was made on, or the call of the activity it was made on.
+    """
+    text = " ".join(reaction.text.split())
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    title = Truncator(first).chars(255) if len(first) > 255 else first
+    call = None
+    target = reaction.target.specific if reaction.target_id and reaction.target else None
+    if isinstance(target, CallPage):
+        call = target
+    elif isinstance(target, ActivityPage):
+        call = target.call
+    return {"title": title.rstrip(". "), "call": call}
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,8 +77,13 @@ def reaction_review(request, pk: int):
     """One reaction: approve, reject, mark processed, or (for a suggestion) make a draft activity of it."""
     if not request.user.has_perm("supporters.change_reaction"):
         raise PermissionDenied
-    reaction = get_object_or_404(Reaction.objects.select_related("target", "activity"), pk=pk)
-    draft_form = DraftActivityForm(initial={"title": reaction.text[:80]})
+    reaction = get_object_or_404(
+        Reaction.objects.select_related("target", "activity", "version", "contact__organisation"), pk=pk
+    )
+    draft_form = DraftActivityForm(initial=draft_activity_initial(reaction))
+    signup_form = SignUpFromReactionForm(
+        initial={"activity": reaction.target_id if isinstance(reaction.target, ActivityPage) else None}
+    )
     if request.method == "POST":
         decision = request.POST.get("decision", "")
         if decision in REACTION_DECISIONS and reaction.status != ReactionStatus.UNCONFIRMED:
@@ -70,6 +107,25 @@ def reaction_review(request, pk: int):
                     % {"title": activity.title},
                 )
                 return redirect("wagtailadmin_pages:edit", activity.pk)
+        elif decision == "signup" and reaction.status != ReactionStatus.UNCONFIRMED:
+            if not request.user.has_perm("supporters.add_signup"):
+                raise PermissionDenied
+            signup_form = SignUpFromReactionForm(request.POST)
+            if signup_form.is_valid():
+                signup = services.reaction_to_signup(
+                    reaction=reaction,
+                    activity=signup_form.cleaned_data["activity"],
+                    role=signup_form.cleaned_data["role"],
+                )
+                messages.success(
+                    request,
+                    _("Aanmelding voor “%(title)s” gemaakt.")
+                    % {"title": signup_form.cleaned_data["activity"].title}
+                    if not signup.waitlisted
+                    else _("Aanmelding voor “%(title)s” gemaakt, op de wachtlijst.")
+                    % {"title": signup_form.cleaned_data["activity"].title},
+                )
+                return redirect(_inbox_url())
         else:
             messages.error(request, _("Deze reactie kan (nog) niet beoordeeld worden."))
     return TemplateResponse(
@@ -78,7 +134,8 @@ def reaction_review(request, pk: int):
         {
             "reaction": reaction,
             "draft_form": draft_form,
-            "is_suggestion": reaction.kind == ReactionKind.SUGGESTION,
+            "is_suggestion": reaction.kind in {ReactionKind.SUGGESTION, ReactionKind.EMAIL},
+            "signup_form": signup_form,
             "can_moderate": reaction.status != ReactionStatus.UNCONFIRMED,
             "show_email": request.user.has_perm("supporters.view_supporter_email"),
             "inbox_url": _inbox_url(),

@@ -13,6 +13,13 @@ DEFAULTS: dict[str, Any] = {
     # django-ratelimit rates ("count/period") per client IP address and per email address.
     "RATE_PER_IP": "20/h",
     "RATE_PER_EMAIL": "5/h",
+    # Reacting by email: replies go to "<REPLY_LOCAL_PART>+<signed reference>@<REPLY_DOMAIN>"; the plain
+    # "<REPLY_LOCAL_PART>@<REPLY_DOMAIN>" is the document's. Empty domain: no Reply-To is set on outgoing mail.
+    # The site's settings fill REPLY_DOMAIN from the REPLY_TO_DOMAIN environment variable.
+    "REPLY_DOMAIN": "",
+    "REPLY_LOCAL_PART": "reactie",
+    # An unconfirmed sender gets at most one confirmation mail in this many seconds, however often they write.
+    "EMAIL_CONFIRM_INTERVAL_SECONDS": 24 * 3600,
 }
 
 

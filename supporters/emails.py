@@ -11,13 +11,31 @@ from django.template.loader import render_to_string
 from pages.conf import pages_setting
 
 
-def message_send(*, to: str, subject: str, template: str, context: dict) -> None:
-    """Render `supporters/email/<template>.txt` and `.html` with `context` and send them to one address."""
+def message_send(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict,
+    attachments: tuple[tuple[str, bytes, str], ...] = (),
+    reply_to: str = "",
+) -> None:
+    """Render `supporters/email/<template>.txt` and `.html` with `context` and send them to one address.
+
+    `attachments`: (filename, content, MIME type) each, e.g. an event's `.ics`.
+    `reply_to`: a signed reply address (`supporters.replies`), so an answer by mail is linked to this message.
+    """
     context = {**context, "base_url": pages_setting("BASE_URL"), "subject": subject}
     text = render_to_string(f"supporters/email/{template}.txt", context)
     html = render_to_string(f"supporters/email/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[reply_to] if reply_to else None,
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()

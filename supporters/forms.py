@@ -1,9 +1,10 @@
 """The public forms. Each shows its consent wording, which is stored with the submission exactly as shown."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReactionKind, SignUpRole, Visibility
+from .models import WEB_REACTION_KINDS, ReactionKind, SignUpRole, Visibility
 from .protection import ProtectedForm
 
 ENDORSE_CONSENT = _(
@@ -98,7 +99,7 @@ class ReactionForm(ConsentForm):
 
     kind = forms.ChoiceField(
         label=_("Wat wilt u doen?"),
-        choices=ReactionKind.choices,
+        choices=[(kind.value, kind.label) for kind in WEB_REACTION_KINDS],
         initial=ReactionKind.REACTION,
         widget=forms.RadioSelect,
     )
@@ -162,3 +163,62 @@ class ChangeItemForm(forms.Form):
                 self.add_error("move_to", _("Kies de activiteit waarnaar u wilt verplaatsen."))
             cleaned["move_to"] = target
         return cleaned
+
+
+REGISTRATION_CONSENT = _(
+    "Ik geef Kracht van Mokum toestemming mijn naam en e-mailadres te bewaren om mijn aanmelding te bevestigen, "
+    "mij een herinnering en wijzigingen van deze bijeenkomst te sturen en de organisatoren een presentielijst te "
+    "geven. Ik kan mij altijd afmelden en dit laten verwijderen."
+)
+MAX_GUESTS = 5
+
+
+class RegistrationForm(ConsentForm):
+    """Register for an event (some or all of its parts), without an account; confirmed by email."""
+
+    consent_wording = REGISTRATION_CONSENT
+    id_prefix = "rsvp"
+
+    name = forms.CharField(label=_("Naam"), max_length=120)
+    email = forms.EmailField(label=_("E-mailadres"), max_length=254, help_text=_("Wordt nooit getoond."))
+    parts = forms.MultipleChoiceField(
+        label=_("Ik kom naar"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    guests = forms.IntegerField(
+        label=_("Ik neem introducés mee (aantal)"),
+        min_value=0,
+        max_value=MAX_GUESTS,
+        initial=0,
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_GUESTS, "inputmode": "numeric"}),
+    )
+    field_order = ["name", "email", "parts", "guests", "consent"]
+
+    def __init__(self, *args, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.event_parts = list(event.activity.event_parts.all()) if event is not None else []
+        if self.event_parts:
+            self.fields["parts"].choices = [(str(part.pk), part.label) for part in self.event_parts]
+            self.fields["parts"].required = True
+            self.fields["parts"].error_messages["required"] = _("Kies ten minste één onderdeel.")
+            self.initial.setdefault("parts", [str(part.pk) for part in self.event_parts])
+        elif event is not None:
+            del self.fields["parts"]
+
+    def clean_guests(self):
+        return self.cleaned_data.get("guests") or 0
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.event is not None and self.event.cancelled:
+            raise forms.ValidationError(_("Deze bijeenkomst gaat niet door; aanmelden kan niet meer."))
+        if self.event is not None and self.event.ends_at < timezone.now():
+            raise forms.ValidationError(_("Deze bijeenkomst is al voorbij; aanmelden kan niet meer."))
+        return cleaned
+
+    @property
+    def chosen_parts(self) -> list:
+        """The chosen parts (EventPart objects); empty when the event has no parts (the event as a whole)."""
+        chosen = set(self.cleaned_data.get("parts") or [])
+        return [part for part in self.event_parts if str(part.pk) in chosen]

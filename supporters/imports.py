@@ -34,6 +34,15 @@ HEADER_ALIASES: dict[str, str] = {
     "plaats": "position",
 }
 REQUIRED_COLUMNS = ("name", "email")
+# How a row's problem names its column: by the Dutch header an editor reads in the admin and in the README.
+DUTCH_COLUMN_NAMES: dict[str, str] = {
+    "name": "naam",
+    "email": "email",
+    "organisation": "organisatie",
+    "role": "rol",
+    "party": "partij",
+    "position": "positie",
+}
 
 # Roles may be given as their key ("candidate") or their Dutch label ("kandidaat").
 ROLE_ALIASES: dict[str, str] = {
@@ -132,7 +141,8 @@ def read_contact_rows(
             yield ContactRow(line=line, data=form.cleaned_data)
         else:
             problems = "; ".join(
-                f"{name}: {' '.join(str(message) for message in messages)}"
+                ("" if name == "__all__" else f"{DUTCH_COLUMN_NAMES.get(name, name)}: ")
+                + " ".join(str(message) for message in messages)
                 for name, messages in form.errors.items()
             )
             yield RowError(line=line, message=problems)

@@ -16,7 +16,7 @@ from wagtail.models import Page
 from pages.models import ActivityPage, CallPage, DocumentPage
 
 from . import services
-from .forms import ConsentForm, EndorseForm, ReactionForm, SignUpForm
+from .forms import ConsentForm, EndorseForm, ReactionForm, RegistrationForm, SignUpForm
 from .protection import rate_limited
 
 TARGET_TYPES = (DocumentPage, CallPage, ActivityPage)
@@ -70,6 +70,19 @@ def _react(form: ConsentForm, page: Page, source_url: str) -> None:
     )
 
 
+def _register(form: ConsentForm, event, source_url: str) -> None:
+    data = form.cleaned_data
+    services.registration_submit(
+        event=event,
+        name=data["name"],
+        email=data["email"],
+        parts=form.chosen_parts,
+        guests=data["guests"],
+        consent_text=form.consent_text,
+        source_url=source_url,
+    )
+
+
 @dataclass(frozen=True)
 class SubmissionKind:
     """One kind of public submission: its form, its rate-limit group, the pages it may target, its service call."""
@@ -83,6 +96,8 @@ class SubmissionKind:
 ENDORSE = SubmissionKind(EndorseForm, "supporters:endorse", TARGET_TYPES, _endorse)
 SIGN_UP = SubmissionKind(SignUpForm, "supporters:signup", (ActivityPage,), _sign_up)
 REACT = SubmissionKind(ReactionForm, "supporters:react", TARGET_TYPES, _react)
+# Registrations target an event (`pages.Event`), not a page: found with `public_event`, formed with `event=`.
+REGISTER = SubmissionKind(RegistrationForm, "supporters:register", (), _register)
 
 
 class Outcome(enum.Enum):
@@ -97,6 +112,14 @@ def public_target(page_id: int, types: tuple[type[Page], ...] = TARGET_TYPES) ->
     """The live, public page with this id if it is one of `types` (a kind's `page_types`), else None."""
     page = Page.objects.live().public().filter(pk=page_id).specific().first()
     return page if isinstance(page, types) else None
+
+
+def public_event(event_id: int):
+    """The event with this id if its activity is live and public, else None (past and cancelled ones included:
+    the form says why registering is closed)."""
+    from pages.events.selectors import public_event as find
+
+    return find(event_id=event_id)
 
 
 def submission_take(

@@ -206,7 +206,7 @@ class Endorsement(Submission):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name or _('(anoniem)')} → {self.target_id}"
+        return f"{self.name or _('(anoniem)')} → {self.target.title if self.target_id else '—'}"
 
 
 class SignUpRole(models.TextChoices):
@@ -240,12 +240,18 @@ class SignUp(Submission):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name or _('(anoniem)')} → {self.activity_id} ({self.role})"
+        activity = self.activity.title if self.activity_id else "—"
+        return f"{self.name or _('(anoniem)')} → {activity} ({self.get_role_display()})"
 
 
 class ReactionKind(models.TextChoices):
     REACTION = "reaction", _("reactie")
     SUGGESTION = "suggestion", _("suggestie voor een activiteit")
+    EMAIL = "email", _("per e-mail")
+
+
+# What a reader chooses on the site; EMAIL is only ever set for a reaction that arrived by mail.
+WEB_REACTION_KINDS = (ReactionKind.REACTION, ReactionKind.SUGGESTION)
 
 
 class ReactionStatus(models.TextChoices):
@@ -299,6 +305,26 @@ class Reaction(Submission):
         editable=False,
     )
     editor_note = models.TextField(_("notitie van de redactie"), blank=True)
+    # Emailed reactions (kind EMAIL): what the mail answered, as its signed Reply-To address said.
+    subject = models.CharField(_("onderwerp"), max_length=200, blank=True)
+    version = models.ForeignKey(
+        "pages.DocumentVersion",
+        verbose_name=_("antwoord op versie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("antwoord van contactpersoon"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reactions",
+    )
+    # Attachments are never stored: only their names and sizes, so the editor knows there were some.
+    attachments = models.JSONField(_("bijlagen (niet bewaard)"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("reactie")
@@ -327,3 +353,96 @@ class ChangeNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} — {self.version_id}"
+
+
+# --- Registrations for events (the agenda): like sign-ups, double opt-in, capacity per part, a waiting list. ---
+
+
+class EventRegistration(Submission):
+    """One person (and their guests) coming to an event, for one or more of its parts; counts once confirmed.
+
+    `cancelled_at` is set when they cancel through the link in any of our emails; `reminded_at` when the reminder
+    24 hours before went out (claimed before sending, so never twice).
+    """
+
+    event = models.ForeignKey(
+        "pages.Event",
+        verbose_name=_("bijeenkomst"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    guests = models.PositiveSmallIntegerField(_("introducés"), default=0)
+    language = models.CharField(_("taal"), max_length=10, blank=True)
+    cancelled_at = models.DateTimeField(_("afmelding voor bijeenkomst op"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("aanmelding voor een bijeenkomst")
+        verbose_name_plural = _("aanmeldingen voor bijeenkomsten")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "event"], name="supporters_registration_once_per_event"),
+            models.CheckConstraint(condition=models.Q(guests__lte=20), name="supporters_registration_guests"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or _('(anoniem)')} → {self.event_id}"
+
+    @property
+    def places(self) -> int:
+        return 1 + self.guests
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.cancelled_at is None
+
+
+class RegistrationPart(models.Model):
+    """A registration's place in one part of the event (`part` empty: the event as a whole), or on its waiting list."""
+
+    registration = models.ForeignKey(EventRegistration, on_delete=models.CASCADE, related_name="parts")
+    part = models.ForeignKey(
+        "pages.EventPart",
+        verbose_name=_("onderdeel"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    waitlisted = models.BooleanField(_("op de wachtlijst"), default=False)
+    promoted_at = models.DateTimeField(_("van de wachtlijst op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("onderdeel van een aanmelding")
+        verbose_name_plural = _("onderdelen van aanmeldingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "part"],
+                name="supporters_registration_part_once",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} → {self.part_id or '-'}{' (wachtlijst)' if self.waitlisted else ''}"
+
+
+class EventNotice(models.Model):
+    """The ledger of "your event changed" emails: one row per registration per change, never two."""
+
+    registration = models.ForeignKey(EventRegistration, on_delete=models.CASCADE, related_name="notices")
+    change = models.ForeignKey("pages.EventChange", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wijzigingsbericht bijeenkomst")
+        verbose_name_plural = _("wijzigingsberichten bijeenkomsten")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "change"], name="supporters_event_notice_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} — {self.change_id}"

@@ -21,3 +21,7 @@ def page_deleted(sender, instance, **kwargs) -> None:
 
     Endorsement.objects.filter(target_id=instance.pk).update(former_page_id=instance.pk)
     SignUp.objects.filter(activity_id=instance.pk).update(former_page_id=instance.pk)
+
+
+def event_changed_received(sender, change, **kwargs) -> None:
+    async_task("supporters.tasks.event_change_notify", change.pk)

@@ -19,6 +19,7 @@ COUNTS = "kvm_endorsement_counts"
 PUBLIC = "kvm_public_endorsements"
 REACTIONS = "kvm_reactions"
 SIGNUPS = "kvm_signup_counts"
+CARD_SIGNUPS = "kvm_card_signup_counts"
 
 
 def page_context(request, page, context: dict) -> dict | None:
@@ -26,13 +27,17 @@ def page_context(request, page, context: dict) -> dict | None:
     if not isinstance(page, DocumentPage | CallPage | ActivityPage):
         return None
     ids = [page.pk]
+    activity_ids: list[int] = []
     if isinstance(page, DocumentPage):
         for call in context.get("outline", []):
             ids.append(call.pk)
-            ids.extend(activity.pk for activity in getattr(call, "activity_list", []))
+            activity_ids.extend(activity.pk for activity in getattr(call, "activity_list", []))
     elif isinstance(page, CallPage):
-        ids.extend(activity.pk for activity in context.get("activities", []))
+        activity_ids.extend(activity.pk for activity in context.get("activities", []))
+    ids.extend(activity_ids)
     extra: dict = {}
+    if activity_ids:
+        extra[CARD_SIGNUPS] = selectors.signup_counts(activity_ids=activity_ids)
     if isinstance(page, DocumentPage):
         extra[COUNTS], extra[PUBLIC] = selectors.document_endorsements(document_id=page.pk, page_ids=ids)
     else:
@@ -52,11 +57,22 @@ def item_extras(item, context: dict) -> str | None:
     if counts is None:
         return None
     n = counts.get(item.pk, 0)
-    return format_html(
+    endorsements = format_html(
         '<p class="endorsement-count"><span data-endorsement-count="{}">{}</span> {}</p>',
         n,
         n,
         ngettext("steunbetuiging", "steunbetuigingen", n),
+    )
+    signups = context.get(CARD_SIGNUPS)
+    if signups is None or not isinstance(item, ActivityPage):
+        return endorsements
+    roles = signups[item.pk]  # a defaultdict: an activity without sign-ups counts zero
+    signed_up = sum(role.confirmed for role in roles.values())
+    return endorsements + format_html(
+        '<p class="signup-count"><span data-signup-count="{}">{}</span> {}</p>',
+        signed_up,
+        signed_up,
+        ngettext("meldde zich aan", "meldden zich aan", signed_up),
     )
 
 
@@ -108,3 +124,39 @@ def public_counts(pages: list) -> dict[int, dict[str, int]]:
             waitlisted=roles[SignUpRole.ORGANISER].waitlisted + roles[SignUpRole.HELPER].waitlisted,
         )
     return counts
+
+
+def event_section(request, event, context: dict) -> str | None:
+    """The registration form on an event's page, with the places left per part. No queries: counts are in `event`."""
+    from .forms import RegistrationForm
+
+    counts = getattr(event, "counts", {}) or {}
+    taken, waiting = counts.get("parts", {}), counts.get("parts_waiting", {})
+    parts = context.get("parts") or []
+    if parts:
+        rows = [(part.label, part.capacity, taken.get(part.pk, 0), waiting.get(part.pk, 0)) for part in parts]
+    else:
+        rows = [(None, event.capacity, taken.get(None, 0), waiting.get(None, 0))]
+    availability = [
+        {
+            "label": label,
+            "capacity": capacity,
+            "taken": n,
+            "left": max(capacity - n, 0) if capacity is not None else None,
+            "waiting": w,
+        }
+        for label, capacity, n, w in rows
+    ]
+    from django.utils import timezone
+
+    return render_to_string(
+        "supporters/event_registration.html",
+        {
+            "event": event,
+            "form": RegistrationForm(event=event),
+            "action": reverse("supporters:register", args=[event.pk]),
+            "availability": availability,
+            "closed": event.cancelled or event.ends_at < timezone.now(),
+        },
+        request=request,
+    )

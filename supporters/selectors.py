@@ -16,9 +16,11 @@ from pages.models import ActivityPage, CallPage
 from .models import (
     ChangeNotice,
     Endorsement,
+    EventRegistration,
     ModerationStatus,
     Reaction,
     ReactionStatus,
+    RegistrationPart,
     SignUp,
     SignUpRole,
     Visibility,
@@ -181,6 +183,9 @@ class DashboardRow:
     endorsements: int
     organisers: RoleCount
     helpers: RoleCount
+    events: int = 0
+    registered: int = 0
+    registrations_waiting: int = 0
 
     @property
     def waitlisted(self) -> int:
@@ -197,6 +202,7 @@ def dashboard_rows() -> list[DashboardRow]:
     ids = [activity.pk for activity in activities]
     endorsements = endorsement_counts(target_ids=ids)
     signups = signup_counts(activity_ids=ids)
+    events = registration_totals(activity_ids=ids)
     rows = []
     for activity in activities:
         roles = signups[activity.pk]
@@ -209,9 +215,77 @@ def dashboard_rows() -> list[DashboardRow]:
                 endorsements=endorsements.get(activity.pk, 0),
                 organisers=roles[SignUpRole.ORGANISER],
                 helpers=roles[SignUpRole.HELPER],
+                **events.get(activity.pk, {}),
             )
         )
     return rows
+
+
+def registration_totals(*, activity_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per activity: its number of events, confirmed places (people and guests) and places waiting: two queries."""
+    from django.db.models import Exists, OuterRef, Sum
+
+    from pages.models import Event
+
+    totals: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"events": 0, "registered": 0, "registrations_waiting": 0}
+    )
+    for row in (
+        Event.objects.filter(activity_id__in=activity_ids).values("activity_id").annotate(n=Count("pk"))
+    ):
+        totals[row["activity_id"]]["events"] = row["n"]
+    has_place = Exists(RegistrationPart.objects.filter(registration=OuterRef("pk"), waitlisted=False))
+    rows = (
+        EventRegistration.objects.filter(
+            event__activity_id__in=activity_ids, confirmed_at__isnull=False, cancelled_at__isnull=True
+        )
+        .annotate(has_place=has_place)
+        .values("event__activity_id", "has_place")
+        .annotate(places=Sum(F("guests") + 1))
+    )
+    for row in rows:
+        key = "registered" if row["has_place"] else "registrations_waiting"
+        totals[row["event__activity_id"]][key] += row["places"] or 0
+    return dict(totals)
+
+
+def event_registrations(*, event_id: int) -> list[dict]:
+    """An event's registrations for its organisers, grouped by part: confirmed places first, then the waiting list
+    in order, then unconfirmed and cancelled ones (two queries)."""
+    from pages.models import Event
+
+    event = Event.objects.select_related("activity", "district").filter(pk=event_id).first()
+    if event is None:
+        return []
+    rows = (
+        RegistrationPart.objects.filter(registration__event_id=event_id)
+        .select_related("registration", "part")
+        .order_by("part__sort_order", "part_id", "registration__confirmed_at", "registration_id")
+    )
+    groups: dict[int | None, dict] = {}
+    for part in event.activity.event_parts.all():
+        groups[part.pk] = {"part": part, "label": part.label, "capacity": part.capacity}
+    for row in rows:
+        group = groups.setdefault(
+            row.part_id,
+            {
+                "part": row.part,
+                "label": row.part.label if row.part_id else event.display_title,
+                "capacity": event.capacity,
+            },
+        )
+        registration = row.registration
+        if not registration.confirmed_at:
+            status = "unconfirmed"
+        elif registration.cancelled_at:
+            status = "cancelled"
+        else:
+            status = "waiting" if row.waitlisted else "confirmed"
+        group.setdefault(status, []).append(registration)
+    for group in groups.values():
+        group["taken"] = sum(r.places for r in group.get("confirmed", []))
+        group["waiting_places"] = sum(r.places for r in group.get("waiting", []))
+    return list(groups.values())
 
 
 def change_notice_items(*, notice: ChangeNotice) -> tuple[list[Endorsement], list[SignUp]]:

@@ -1,11 +1,18 @@
 """Signed, expiring, per-purpose tokens for links in emails (confirm, export, erase, answer …).
 
-A token signed for one purpose never validates for another (the purpose is the signing salt).
+A token signed for one purpose never validates for another (the purpose is the signing salt). Signed is not
+secret: a token's payload is readable base64, and URLs end up in access logs and browser histories. So a token
+carries ids, never an email address; where there is no row to point at (an export or erasure request for any
+address), the address goes in sealed: encrypted and authenticated with a key derived from SECRET_KEY (`seal`).
 """
 
+import base64
 from typing import Any
 
+from cryptography.fernet import Fernet
+from cryptography.fernet import InvalidToken as InvalidSeal
 from django.core import signing
+from django.utils.crypto import salted_hmac
 
 from .conf import supporters_setting
 
@@ -33,3 +40,21 @@ def read_token(purpose: str, token: str, *, max_age: int | None = None) -> dict[
     if not isinstance(payload, dict):
         raise InvalidToken("payload is not a dict")
     return payload
+
+
+def _fernet(purpose: str) -> Fernet:
+    key = salted_hmac(f"kvm.seal.{purpose}", "fernet", algorithm="sha256").digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def seal(purpose: str, text: str) -> str:
+    """`text` encrypted for `purpose` (AES with an HMAC, Fernet): unreadable and tamper-evident."""
+    return _fernet(purpose).encrypt(text.encode()).decode()
+
+
+def unseal(purpose: str, sealed: str) -> str:
+    """The text `seal(purpose, …)` made, else InvalidToken."""
+    try:
+        return _fernet(purpose).decrypt(str(sealed).encode()).decode()
+    except (InvalidSeal, UnicodeError, ValueError, TypeError) as error:
+        raise InvalidToken("not sealed for this purpose") from error

@@ -9,6 +9,7 @@ import json
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -16,11 +17,12 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Page
 
 from . import intake, selectors, services
-from .forms import ChangeItemForm, DataRequestForm
+from .forms import ChangeItemForm, DataRequestForm, RegistrationForm
 from .models import ChangeNotice
 from .protection import RATE_LIMITED_MESSAGE, rate_limited
 from .services.notifications import CHANGE_PURPOSE
 from .services.privacy import ERASE_PURPOSE, EXPORT_PURPOSE
+from .services.registrations import registration_from_cancel_token
 from .services.submissions import ChangeAnswer, pending_submission
 from .tokens import InvalidToken, read_token
 
@@ -119,6 +121,7 @@ def reactions(request, page_id: int):
 
 
 CONFIRM_TEXTS = {
+    "agenda": (_("Bevestig uw aanmelding voor de bijeenkomst"), _("U bent aangemeld")),
     "steun": (_("Bevestig uw steun"), _("Uw steun telt mee")),
     "aanmelding": (_("Bevestig uw aanmelding"), _("U bent aangemeld")),
     "reactie": (_("Bevestig uw reactie"), _("Dank u, uw reactie is ontvangen")),
@@ -135,21 +138,35 @@ def confirm(request, kind: str, token: str):
         return invalid_token(request)
     ask, done = CONFIRM_TEXTS[kind]
     target = getattr(submission, "target", None) or getattr(submission, "activity", None)
+    event = getattr(submission, "event", None)
+    if event is not None:
+        target = event.activity
     if request.method != "POST":
         return render(
             request,
             "supporters/confirm.html",
-            {"title": ask, "target": target, "submission": submission, "button": _("Ja, ik bevestig")},
+            {
+                "title": ask,
+                "target": target,
+                "event": event,
+                "submission": submission,
+                "button": _("Ja, ik bevestig"),
+            },
         )
     try:
         result = services.submission_confirm(kind=kind, token=token)
     except InvalidToken:
         return invalid_token(request)
-    return render(
-        request,
-        "supporters/confirmed.html",
-        {"title": done, "target": target, "result": result, "submission": result.submission},
-    )
+    context = {
+        "title": done,
+        "target": target,
+        "event": event,
+        "result": result,
+        "submission": result.submission,
+    }
+    if event is not None:
+        context["rows"] = list(result.submission.parts.select_related("part"))
+    return render(request, "supporters/confirmed.html", context)
 
 
 def _change_forms(request, notice: ChangeNotice):
@@ -172,11 +189,7 @@ def change(request, token: str):
         payload = read_token(CHANGE_PURPOSE, token)
     except InvalidToken:
         return invalid_token(request)
-    notice = (
-        ChangeNotice.objects.filter(pk=payload.get("id"), email=payload.get("e"))
-        .select_related("version__document")
-        .first()
-    )
+    notice = ChangeNotice.objects.filter(pk=payload.get("id")).select_related("version__document").first()
     if notice is None:
         return invalid_token(request)
     forms = _change_forms(request, notice)
@@ -235,7 +248,7 @@ def data_request(request):
 
 def _email_from(purpose: str, token: str) -> str | None:
     try:
-        return read_token(purpose, token).get("e") or None
+        return services.email_from_token(purpose, token) or None
     except InvalidToken:
         return None
 
@@ -292,5 +305,71 @@ def data_erase(request, token: str):
         {
             "title": _("Uw gegevens zijn verwijderd"),
             "text": _("Wij bewaren niets meer dat naar u herleidbaar is."),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def register(request, event_id: int):
+    """An event's registration form on its own page (GET); POST takes it in through `supporters.intake`."""
+    event = intake.public_event(event_id)
+    if event is None:
+        raise Http404
+    title = _("Aanmelden voor “%(title)s”") % {"title": event.display_title}
+    context = {"page": event.activity, "event": event, "form_id": "rsvp-form", "title": title}
+    if request.method != "POST":
+        return render(
+            request, "supporters/form_page.html", {**context, "form": RegistrationForm(event=event)}
+        )
+    form = RegistrationForm(request.POST, event=event)
+    source_url = request.META.get("HTTP_REFERER") or request.build_absolute_uri()
+    outcome = intake.submission_take(
+        request, kind=intake.REGISTER, page=event, form=form, source_url=source_url
+    )
+    if outcome is intake.Outcome.INVALID:
+        return render(request, "supporters/form_page.html", {**context, "form": form}, status=400)
+    if outcome is intake.Outcome.RATE_LIMITED:
+        return too_many(request)
+    return render(
+        request,
+        "supporters/message.html",
+        {
+            "page": event.activity,
+            "title": _("Bijna klaar: kijk in uw e-mail"),
+            "text": intake.ACCEPTED_MESSAGE,
+            "back_url": reverse("pages:event", args=[event.pk]),
+        },
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request, token: str):
+    """The cancel link in every registration email: GET asks (one button), POST cancels, harmlessly twice."""
+    registration = registration_from_cancel_token(token)
+    if registration is None:
+        return invalid_token(request)
+    event = registration.event
+    if request.method != "POST":
+        return render(
+            request,
+            "supporters/confirm.html",
+            {
+                "title": _("Aanmelding intrekken"),
+                "text": _(
+                    "Wilt u zich afmelden voor “%(title)s” (%(when)s)? Uw plaats gaat dan naar wie wacht."
+                )
+                % {"title": event.display_title if event else "", "when": event.when if event else ""},
+                "button": _("Ja, meld mij af"),
+            },
+        )
+    services.registration_cancel(registration=registration)
+    return render(
+        request,
+        "supporters/message.html",
+        {
+            "title": _("Uw aanmelding is ingetrokken"),
+            "text": _("Dank u voor het laten weten. U kunt zich altijd opnieuw aanmelden."),
+            "back_url": reverse("pages:event", args=[event.pk]) if event else "",
         },
     )

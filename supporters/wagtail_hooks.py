@@ -6,16 +6,27 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
 from wagtail.models import Page
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from pages.extensions import ITEM_EXTRAS, PAGE_CONTEXT, PAGE_SECTIONS, PUBLIC_COUNTS
+from pages.extensions import (
+    EVENT_COUNTS,
+    EVENT_SECTIONS,
+    ITEM_EXTRAS,
+    PAGE_CONTEXT,
+    PAGE_SECTIONS,
+    PUBLIC_COUNTS,
+)
+from pages.modeladmin import DutchCreateView, yes_no
+from pages.spreadsheets import SafeExportModelAdmin
 
-from . import admin_views, sections, selectors
+from . import admin_views, event_admin_views, sections, selectors
 from .models import Contact, Endorsement, Organisation, Reaction, SignUp
+from .services import registrations
 
 SUPPORTER_EMAIL_PERMISSION = "supporters.view_supporter_email"
 CONTACT_EMAIL_PERMISSION = "supporters.view_contact_email"
@@ -24,6 +35,8 @@ hooks.register(PAGE_CONTEXT, sections.page_context)
 hooks.register(ITEM_EXTRAS, sections.item_extras)
 hooks.register(PAGE_SECTIONS, sections.page_sections)
 hooks.register(PUBLIC_COUNTS, sections.public_counts)
+hooks.register(EVENT_COUNTS, registrations.event_counts)
+hooks.register(EVENT_SECTIONS, sections.event_section)
 
 
 @hooks.register("register_admin_urls")
@@ -35,7 +48,40 @@ def register_supporters_admin_urls():
             admin_views.contacts_import_view,
             name="supporters_contacts_import",
         ),
+        path("supporters/bijeenkomsten/", event_admin_views.event_index, name="supporters_events"),
+        path(
+            "supporters/bijeenkomsten/<int:event_id>/",
+            event_admin_views.event_registrations,
+            name="supporters_event_registrations",
+        ),
+        path(
+            "supporters/bijeenkomsten/<int:event_id>/csv/",
+            event_admin_views.event_csv,
+            name="supporters_event_csv",
+        ),
+        path(
+            "supporters/bijeenkomsten/<int:event_id>/presentielijst/",
+            event_admin_views.event_attendance,
+            name="supporters_event_attendance",
+        ),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_events_menu_item():
+    return MenuItem(
+        _("Aanmeldingen bijeenkomsten"),
+        reverse("supporters_events"),
+        icon_name="date",
+        order=260,
+        name="supporters-events",
+    )
+
+
+@hooks.register("construct_main_menu")
+def hide_events_menu_item(request, menu_items):
+    if not request.user.has_perm(event_admin_views.VIEW_PERMISSION):
+        menu_items[:] = [item for item in menu_items if item.name != "supporters-events"]
 
 
 class TargetFilter(SimpleListFilter):
@@ -112,15 +158,15 @@ def _target_title(obj) -> str:
     return obj.target.title if obj.target_id and obj.target else "—"
 
 
-class ReactionAdmin(EmailColumnMixin, ModelAdmin):
+class ReactionAdmin(EmailColumnMixin, SafeExportModelAdmin):
     """The editors' inbox: reactions and suggestions, filterable by page, status and kind."""
 
     model = Reaction
     menu_label = _("Inbox")
     menu_icon = "mail"
-    list_display = ("created_at", "kind", "status", "about", "excerpt", "name", "activity")
+    list_display = ("created_at", "kind", "status", "about", "answers", "excerpt", "name", "activity")
     list_filter = ("status", "kind", TargetFilter)
-    list_export = ("created_at", "kind", "status", "about", "text", "name", "activity")
+    list_export = ("created_at", "kind", "status", "about", "answers", "subject", "text", "name", "activity")
     search_fields = ("text", "name")
     export_filename = "reacties"
     permission_helper_class = NoCreatePermissionHelper
@@ -136,22 +182,38 @@ class ReactionAdmin(EmailColumnMixin, ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("target", "activity")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("target", "activity", "version", "contact__organisation")
+        )
 
-    @staticmethod
-    def about(obj):
+    def about(self, obj):
         return _target_title(obj)
 
     about.short_description = _("over")
 
     @staticmethod
-    def excerpt(obj):
+    def answers(obj):
+        """What an emailed reaction answers: the version and, for a candidate, who and which party."""
+        parts = []
+        if obj.version_id:
+            parts.append(_("versie %(number)s") % {"number": obj.version.number})
+        if obj.contact_id:
+            contact = obj.contact
+            party = f" ({contact.organisation.name})" if contact.organisation_id else ""
+            parts.append(f"{contact.name}{party}")
+        return " · ".join(parts) or "—"
+
+    answers.short_description = _("antwoord op")
+
+    def excerpt(self, obj):
         return Truncator(obj.text).chars(120)
 
     excerpt.short_description = _("tekst")
 
 
-class EndorsementAdmin(EmailColumnMixin, ModelAdmin):
+class EndorsementAdmin(EmailColumnMixin, SafeExportModelAdmin):
     """Endorsements, with their messages waiting for moderation."""
 
     model = Endorsement
@@ -193,21 +255,17 @@ class EndorsementAdmin(EmailColumnMixin, ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("target", "organisation")
 
-    @staticmethod
-    def about(obj):
+    def about(self, obj):
         return _target_title(obj)
 
     about.short_description = _("steunt")
 
-    @staticmethod
-    def confirmed(obj):
-        return bool(obj.confirmed_at)
+    def confirmed(self, obj):
+        return yes_no(obj.confirmed_at)
 
-    confirmed.boolean = True
     confirmed.short_description = _("bevestigd")
 
-    @staticmethod
-    def message_review(obj):
+    def message_review(self, obj):
         if not obj.message:
             return ""
         return format_html("{}: {}", obj.get_message_status_display(), Truncator(obj.message).chars(80))
@@ -215,13 +273,13 @@ class EndorsementAdmin(EmailColumnMixin, ModelAdmin):
     message_review.short_description = _("boodschap")
 
 
-class SignUpAdmin(EmailColumnMixin, ModelAdmin):
+class SignUpAdmin(EmailColumnMixin, SafeExportModelAdmin):
     """Sign-ups to organise or help, per activity and role, with the waiting list."""
 
     model = SignUp
     menu_label = _("Aanmeldingen")
     menu_icon = "group"
-    list_display = ("created_at", "name", "activity", "role", "waitlisted", "confirmed_at", "availability")
+    list_display = ("created_at", "name", "activity", "role", "on_waitlist", "confirmed_at", "availability")
     list_filter = ("role", "waitlisted", ActivityFilter)
     list_export = ("created_at", "confirmed_at", "name", "activity", "role", "waitlisted", "availability")
     search_fields = ("name", "availability")
@@ -238,11 +296,18 @@ class SignUpAdmin(EmailColumnMixin, ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("activity")
 
+    def on_waitlist(self, obj):
+        return yes_no(obj.waitlisted)
 
-class OrganisationAdmin(ModelAdmin):
+    on_waitlist.short_description = _("wachtlijst")
+
+
+class OrganisationAdmin(SafeExportModelAdmin):
     """The partner network's organisations."""
 
     model = Organisation
+    create_view_class = DutchCreateView
+    create_title = _("Nieuwe organisatie")
     menu_label = _("Organisaties")
     menu_icon = "site"
     list_display = ("name", "kind", "district", "website")
@@ -252,11 +317,13 @@ class OrganisationAdmin(ModelAdmin):
     export_filename = "organisaties"
 
 
-class ContactAdmin(EmailColumnMixin, ModelAdmin):
+class ContactAdmin(EmailColumnMixin, SafeExportModelAdmin):
     """The partner network's contacts; their email addresses only for editors with the permission."""
 
     model = Contact
     email_permission = CONTACT_EMAIL_PERMISSION
+    create_view_class = DutchCreateView
+    create_title = _("Nieuwe contactpersoon")
     menu_label = _("Contactpersonen")
     menu_icon = "user"
     list_display = ("name", "organisation", "role", "legal_basis")

@@ -93,3 +93,61 @@ def make_editor(db, django_user_model):
 @pytest.fixture
 def admin_user(db, django_user_model):
     return django_user_model.objects.create_superuser("beheer", "beheer@example.org", "geheim-wachtwoord-123")
+
+
+@pytest.fixture
+def make_event(db):
+    """make_event(activity, parts=[("dialoogsessie", "19:30", "20:30", 2)], days=7, **fields) → a published Event.
+
+    Added as an editor does: to the activity's cluster, then a published revision (which records its state).
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pages.models import District, Event, EventPart
+
+    def build(
+        activity: ActivityPage, *, parts=(), days: int = 7, hour: int = 19, minutes: int = 30, **fields
+    ):
+        activity = ActivityPage.objects.get(pk=activity.pk)
+        if parts and not activity.event_parts.exists():
+            for name, starts, ends, capacity in parts:
+                activity.event_parts.add(
+                    EventPart(
+                        name=name,
+                        starts=dt.time.fromisoformat(starts),
+                        ends=dt.time.fromisoformat(ends) if ends else None,
+                        capacity=capacity,
+                    )
+                )
+        day = timezone.localdate() + dt.timedelta(days=days)
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minutes)))
+        fields.setdefault("starts_at", start)
+        fields.setdefault("ends_at", fields["starts_at"] + dt.timedelta(hours=2))
+        fields.setdefault("place_name", "Buurthuis De Meeuw")
+        fields.setdefault("address", "Meeuwenlaan 1, Amsterdam")
+        if "district" not in fields:
+            fields["district"] = District.objects.get(slug="noord")
+        event = Event(**fields)
+        activity.events.add(event)
+        activity.save()  # gives the new event its id, so the revision (and every later one) carries it
+        activity.save_revision().publish()
+        return Event.objects.select_related("activity", "district").get(pk=event.pk)
+
+    return build
+
+
+def edit_event(event, **changes):
+    """Change an event as an editor does in the activity's inline panel, then publish the revision."""
+    from pages.models import Event
+
+    activity = ActivityPage.objects.get(pk=event.activity_id)
+    events = list(activity.events.all())
+    for item in events:
+        if item.pk == event.pk:
+            for name, value in changes.items():
+                setattr(item, name, value)
+    activity.events = events
+    activity.save_revision().publish()
+    return Event.objects.select_related("activity", "district", "state").get(pk=event.pk)

@@ -53,3 +53,26 @@ def test_production_settings_pass_the_deploy_check():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_base_url_follows_port_unless_it_is_set():
+    code = "import cms.settings.dev as s; print(s.BASE_URL)"
+    clean = {k: "" for k in ("BASE_URL",)}
+    assert _python(code, PORT="19201", **clean).stdout.strip() == "http://127.0.0.1:19201"
+    assert _python(code, PORT="", **clean).stdout.strip() == "http://127.0.0.1:8000"
+    assert (
+        _python(code, PORT="19201", BASE_URL="https://krachtvanmokum.nl/").stdout.strip()
+        == "https://krachtvanmokum.nl"
+    )
+
+
+def test_production_refuses_to_start_with_provider_webhooks_but_no_webhook_secret():
+    env = {
+        "SECRET_KEY": "x9!vQ2#mL7@pR4$zK8^wN3&bT6*yH1(cJ5)fD0_gS2+eA7-uM4=iO9",
+        "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+        "VAR_DIR": "/tmp/kvm-deploy-check",
+    }
+    result = _python("import cms.settings.production", **env)
+    assert result.returncode != 0
+    assert "ANYMAIL_WEBHOOK_SECRET must be set" in result.stderr
+    assert _python("import cms.settings.production", **env, ANYMAIL_WEBHOOK_SECRET="a:b").returncode == 0

@@ -28,7 +28,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The public address of the site, used in every link that leaves it (emails, feeds).
-BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the site is reached, for links in emails and feeds. Unset, it follows PORT (as `make run` sets it).
+BASE_URL = (os.environ.get("BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL
 
 INSTALLED_APPS = [
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # The Dutch 404 page and a removed activity's 410 page also under DEBUG (`make run`).
+    "cms.middleware.PublicNotFoundMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "cms.context_processors.site_navigation",
             ],
         },
     },
@@ -205,6 +210,12 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
 }
+
+# Reacting by email: the provider whose inbound webhook is mounted ("postmark", "mailgun", "amazon_ses"; empty:
+# none) at /nieuwsbrief/provider/<provider>/inbound/, and the domain of the signed Reply-To addresses
+# (reactie+<reference>@REPLY_TO_DOMAIN) that outgoing mail carries (empty: no Reply-To).
+INBOUND_EMAIL_PROVIDER = os.environ.get("INBOUND_EMAIL_PROVIDER", "").strip().lower()
+KVM_SUPPORTERS = {"REPLY_DOMAIN": os.environ.get("REPLY_TO_DOMAIN", "").strip().lower()}
 
 # Newsletter options (see newsletter/conf.py for all of them and their defaults).
 KVM_NEWSLETTER = {

@@ -11,6 +11,18 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production.")
 
+# Provider webhooks (newsletter/webhooks.py) are mounted whenever the mail goes through an anymail backend or a
+# webhook provider is named; unauthenticated, anyone could post bounces and complaints. Refuse to start.
+_webhooks_mounted = (
+    EMAIL_BACKEND.startswith("anymail.")
+    or bool(KVM_NEWSLETTER.get("TRACKING_PROVIDER"))
+    or bool(INBOUND_EMAIL_PROVIDER)
+)
+if _webhooks_mounted and not ANYMAIL.get("WEBHOOK_SECRET"):
+    raise ImproperlyConfigured(
+        "ANYMAIL_WEBHOOK_SECRET must be set in production when provider webhooks are mounted (user:password)."
+    )
+
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

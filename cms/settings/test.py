@@ -10,6 +10,8 @@ BASE_URL = "https://kvm.example.org"
 WAGTAILADMIN_BASE_URL = BASE_URL
 ALLOWED_HOSTS = ["*"]
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# The tests' provider is Postmark (the loopback stand-in): its tracking webhook is mounted, no other.
+KVM_NEWSLETTER = {**KVM_NEWSLETTER, "TRACKING_PROVIDER": "postmark"}
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

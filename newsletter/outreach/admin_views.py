@@ -1,8 +1,6 @@
 """Admin views of the outreach: the per-party overview (with bars and a CSV export), one person's timeline, and
 planning the reminder."""
 
-import csv
-
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -10,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from pages.spreadsheets import csv_writer
 
 from ..admin_views import NewsletterAdminView
 from ..models import Reminder
@@ -93,7 +93,7 @@ class OutreachCsvView(NewsletterAdminView):
         mailing = _chosen_mailing(request)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="kandidaten-en-fractieleiders.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             [
                 _("partij"),
@@ -114,26 +114,21 @@ class OutreachCsvView(NewsletterAdminView):
         for person in people_status(mailing=mailing):
             writer.writerow(
                 [
-                    _safe(person.party),
+                    person.party,
                     person.position or "",
-                    _safe(person.name),
+                    person.name,
                     person.role_label,
                     person.status_label,
                     yes if person.delivered else no,
                     yes if person.unsubscribed else no,
                     yes if person.reminded else no,
                     person.answer_label if person.answer else "",
-                    _safe(person.message),
-                    _safe(person.preferred_contact),
+                    person.message,
+                    person.preferred_contact,
                     timezone.localtime(person.answered_at).isoformat() if person.answered_at else "",
                 ]
             )
         return response
-
-
-def _safe(value: str) -> str:
-    """No spreadsheet formulas from what people typed (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 class OutreachPersonView(NewsletterAdminView):

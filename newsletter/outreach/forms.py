@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import newsletter_setting
+from .candidate_models import Stance
 from .models import AnswerChoice
 
 
@@ -44,3 +45,23 @@ class ReminderForm(forms.Form):
         max_value=365,
         initial=lambda: newsletter_setting("REMINDER_AFTER_DAYS"),
     )
+
+
+class CommitmentForm(forms.Form):
+    """A candidate's position on one call: support, partly or not, why (optional), and whether it may be
+    published with their name."""
+
+    stance = forms.ChoiceField(label=_("Uw standpunt"), choices=Stance.choices, widget=forms.RadioSelect)
+    explanation = forms.CharField(
+        label=_("Toelichting (mag leeg blijven, hoogstens 1.000 tekens)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"maxlength": 1000, "rows": 5}),
+    )
+    publish_name = forms.BooleanField(
+        label=_("Mijn toelichting mag met mijn naam op de site staan"), required=False
+    )
+
+    def clean_explanation(self) -> str:
+        value = self.cleaned_data.get("explanation", "")
+        return "".join(ch for ch in value if ch in "\n\t" or ch.isprintable()).strip()

@@ -17,10 +17,18 @@ from pages.models import DocumentVersion
 
 from ..models import OutreachActivity, OutreachKind, Subscriber
 from ..render import marker
+from .commitment_mail import CommitmentLinks
 from .links import AnswerLinkBuilder
 
 OUTREACH_TEMPLATES = ("candidate", "party_leader")
-PERSONAL_FIELDS = ("party_html", "list_place_html", "answer_yes_url", "answer_no_url")
+PERSONAL_FIELDS = (
+    "party_html",
+    "list_place_html",
+    "answer_yes_url",
+    "answer_no_url",
+    "commitments_html",
+    "programme_response_html",
+)
 
 
 def is_outreach(audience) -> bool:
@@ -88,18 +96,30 @@ class OutreachPersonaliser:
         self.mailing_id = mailing_id
         self.links = AnswerLinkBuilder()
 
+        self.commitments = CommitmentLinks(mailing_id=mailing_id)
+
     def values(self, subscriber_ids: Iterable[int]) -> dict[int, dict[str, str]]:
-        """subscriber id → merge values, for every given subscriber (one query)."""
-        rows = Subscriber.objects.filter(pk__in=list(subscriber_ids)).values(
-            "pk", "contact_id", "contact__position", "contact__organisation__name"
-        )
-        return {
-            row["pk"]: personal_values(
-                party=row["contact__organisation__name"] or "",
-                position=row["contact__position"],
-                contact_id=row["contact_id"],
-                mailing_id=self.mailing_id,
-                links=self.links,
+        """subscriber id → merge values, for every given subscriber (a fixed number of queries per batch)."""
+        rows = list(
+            Subscriber.objects.filter(pk__in=list(subscriber_ids)).values(
+                "pk",
+                "contact_id",
+                "contact__position",
+                "contact__organisation__name",
+                "contact__organisation_id",
             )
+        )
+        extras = self.commitments.values(rows)
+        return {
+            row["pk"]: {
+                **personal_values(
+                    party=row["contact__organisation__name"] or "",
+                    position=row["contact__position"],
+                    contact_id=row["contact_id"],
+                    mailing_id=self.mailing_id,
+                    links=self.links,
+                ),
+                **extras.get(row["pk"], {}),
+            }
             for row in rows
         }

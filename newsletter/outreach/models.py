@@ -33,7 +33,7 @@ class OutreachActivity(models.Model):
         ordering = ["kind"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.page_id}"
+        return f"{self.get_kind_display()}: {self.page.title}"
 
 
 class AnswerChoice(models.TextChoices):

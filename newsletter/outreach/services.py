@@ -16,6 +16,7 @@ from ..conf import newsletter_setting
 from ..links import LinkBuilder, recipient_token
 from ..models import Delivery, DialogueAnswer, Mailing, Reminder
 from ..render import render_message
+from ..replies import delivery_reply_headers
 from ..transport import send_email
 from .links import AnswerLink, AnswerLinkBuilder
 from .selectors import reminder_due
@@ -73,6 +74,7 @@ def _reminder_email(delivery: Delivery, *, links: LinkBuilder, answers: AnswerLi
     headers = {
         "List-Unsubscribe": links.list_unsubscribe_header(token),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        **delivery_reply_headers(delivery_id=delivery.pk),  # a reply is linked like one to the first mail
     }
     return email, headers
 

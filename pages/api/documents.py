@@ -6,23 +6,38 @@ in a fixed number of queries whatever its length; counts come in bulk through `p
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Router
 from ninja.pagination import paginate
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.rich_text import expand_db_html
 
 from ..extensions import public_counts
 from ..models import DocumentPage, DocumentVersion
 from ..selectors import document_outline, latest_version
-from ..versioning import STATUS_LABELS, compute_changes, snapshot_text, word_diff, word_diff_html
-from .problems import ApiProblem, problem_responses
+from ..versioning import STATUS_LABELS, compare
+from . import examples
+from .contract import ContractPagination, IdPath, link, operation
+from .problems import ApiProblem
 from .schemas import Comparison, DocumentOutline, DocumentSummary, VersionDetail, VersionSummary
 
 router = Router(tags=["living documents"])
 
-# Page ids and version numbers are 32-bit integer columns; a larger number can only be "not found".
-MAX_ID = 2**31 - 1
-DocumentId = Path(..., ge=1, le=MAX_ID, description="Het id van het document (een pagina-id).")
+DocumentId = IdPath("Het id van het document (een pagina-id).")
+
+# Where a document's id leads: its outline, its versions, endorsing it, its public endorsers.
+DOCUMENT_LINKS = {
+    "document": ("living_documents_detail", "Het document in zijn geheel."),
+    "versions": ("living_documents_versions_list", "De versies van het document."),
+    "endorse": ("supporters_endorse", "Het document steunen."),
+    "endorsers": ("supporters_endorsers", "Wie het document openbaar steunt."),
+}
+PARAMETER_OF = {"supporters_endorse": "page_id"}
+
+
+def _document_links(expression: str) -> dict:
+    return {
+        name: link(op_id, text, **{PARAMETER_OF.get(op_id, "document_id"): expression})
+        for name, (op_id, text) in DOCUMENT_LINKS.items()
+    }
 
 
 def _public_documents():
@@ -60,9 +75,13 @@ def _version_summary(version: DocumentVersion) -> dict:
     url_name="kvm_documents",
     operation_id="living_documents_list",
     summary="Levende documenten",
-    openapi_extra=problem_responses(400, 422),
+    openapi_extra=operation(
+        example=examples.DOCUMENT_LIST,
+        problems=(400, 422),
+        links=_document_links("$response.body#/items/0/id"),
+    ),
 )
-@paginate(WagtailLimitOffsetPagination)
+@paginate(ContractPagination)
 def list_documents(request: HttpRequest, **kwargs):
     """Every live, public document, oldest first, with its newest version number and public counts."""
     return DocumentListing(_public_documents().order_by("pk"))
@@ -107,7 +126,21 @@ class DocumentListing:
     url_name="kvm_document",
     operation_id="living_documents_detail",
     summary="Een document, in zijn geheel",
-    openapi_extra=problem_responses(404, 422),
+    openapi_extra=operation(
+        example=examples.DOCUMENT,
+        problems=(404, 422),
+        links={
+            "endorse_call": link(
+                "supporters_endorse", "Een call steunen.", page_id="$response.body#/calls/0/id"
+            ),
+            "sign_up": link(
+                "supporters_signup",
+                "Aanmelden voor een activiteit.",
+                page_id="$response.body#/calls/0/activities/0/id",
+            ),
+            "react": link("supporters_react", "Reageren op het document.", page_id="$response.body#/id"),
+        },
+    ),
 )
 def get_document(request: HttpRequest, document_id: int = DocumentId):
     """The live document as the site shows it: texts, calls and activities in reading order, with counts."""
@@ -175,9 +208,27 @@ def get_document(request: HttpRequest, document_id: int = DocumentId):
     url_name="kvm_document_versions",
     operation_id="living_documents_versions_list",
     summary="De versies van een document",
-    openapi_extra=problem_responses(400, 404, 422),
+    openapi_extra=operation(
+        example=examples.VERSION_LIST,
+        problems=(400, 404, 422),
+        links={
+            "version": link(
+                "living_documents_versions_detail",
+                "De nieuwste versie zoals die gepubliceerd werd.",
+                document_id="$request.path.document_id",
+                number="$response.body#/items/0/number",
+            ),
+            "compare": link(
+                "living_documents_versions_compare",
+                "Wat er veranderde tussen de twee nieuwste versies.",
+                document_id="$request.path.document_id",
+                old="$response.body#/items/1/number",
+                new="$response.body#/items/0/number",
+            ),
+        },
+    ),
 )
-@paginate(WagtailLimitOffsetPagination)
+@paginate(ContractPagination)
 def list_versions(request: HttpRequest, document_id: int = DocumentId, **kwargs):
     """Every published version of the document, newest first, with its note and change list."""
     document = _document_or_404(document_id)
@@ -213,12 +264,12 @@ class VersionListing:
     url_name="kvm_document_version",
     operation_id="living_documents_versions_detail",
     summary="Eén versie, met de volledige tekst zoals die toen gepubliceerd werd",
-    openapi_extra=problem_responses(404, 422),
+    openapi_extra=operation(example=examples.VERSION, problems=(404, 422)),
 )
 def get_version(
     request: HttpRequest,
     document_id: int = DocumentId,
-    number: int = Path(..., ge=1, le=MAX_ID, description="Het versienummer."),
+    number: int = IdPath("Het versienummer."),
 ):
     document = _document_or_404(document_id)
     version = _version_or_404(document, number)
@@ -238,24 +289,23 @@ def get_version(
     url_name="kvm_document_compare",
     operation_id="living_documents_versions_compare",
     summary="Wat er veranderde tussen twee versies",
-    openapi_extra=problem_responses(404, 422),
+    openapi_extra=operation(example=examples.COMPARISON, problems=(404, 422)),
 )
 def compare_versions(
     request: HttpRequest,
     document_id: int = DocumentId,
-    old: int = Path(..., ge=1, le=MAX_ID, description="Het nummer van de oudere versie."),
-    new: int = Path(..., ge=1, le=MAX_ID, description="Het nummer van de nieuwere versie."),
+    old: int = IdPath("Het nummer van de oudere versie."),
+    new: int = IdPath("Het nummer van de nieuwere versie."),
 ):
-    """The change list from `old` to `new` and the word-level differences of the whole text."""
+    """The change list from `old` to `new` and the structured comparison: per item and field, per block."""
     document = _document_or_404(document_id)
     before = _version_or_404(document, old)
     after = _version_or_404(document, new)
-    old_text, new_text = snapshot_text(before.snapshot), snapshot_text(after.snapshot)
+    comparison = compare(before.snapshot, after.snapshot)
     return {
         "old": before.number,
         "new": after.number,
-        "identical": before.snapshot == after.snapshot,
-        "changes": compute_changes(before.snapshot, after.snapshot),
-        "diff": word_diff(old_text, new_text),
-        "diff_html": str(word_diff_html(old_text, new_text)),
+        "identical": comparison["identical"],
+        "changes": comparison["changes"],
+        "document": comparison["document"],
     }

@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
-from wagtail.api.v3.errors import PROBLEM_JSON, ProblemDetail, problem_response
+from wagtail.api.v3.errors import problem_response
 from wagtail.utils.forms import FormValidationError
 
 TITLES = {
@@ -29,6 +29,7 @@ TITLES = {
     405: gettext_lazy("Methode niet toegestaan"),
     409: gettext_lazy("Conflict"),
     413: gettext_lazy("Verzoek te groot"),
+    415: gettext_lazy("Niet-ondersteund mediatype"),
     422: gettext_lazy("Ongeldige invoer"),
     429: gettext_lazy("Te veel verzoeken"),
 }
@@ -64,6 +65,12 @@ FIELD_MESSAGES = {
     "extra_forbidden": gettext_lazy("Dit veld is onbekend."),
 }
 GENERIC_FIELD_MESSAGE = gettext_lazy("Deze waarde is ongeldig.")
+
+# What Django's text fields accept: no NUL character (`ProhibitNullCharactersValidator`) and, when required,
+# something left after stripping whitespace (`str.strip`, which also strips the separators U+001C–U+001F).
+NO_NUL = r"^[^\u0000]*$"
+NOT_BLANK = r"^[^\u0000]*[^\s\u0000\u001c-\u001f][^\u0000]*$"
+PATTERN_MESSAGES = {NOT_BLANK: gettext_lazy("Dit veld is verplicht."), NO_NUL: GENERIC_FIELD_MESSAGE}
 INVALID_INPUT = gettext_lazy("De invoer klopt niet. Per veld staat hieronder wat er mis is.")
 
 
@@ -125,6 +132,8 @@ def _field_error(error: dict[str, Any]) -> dict[str, Any]:
     """One validation error without the rejected input (it may be personal data), with a Dutch message."""
     kind = str(error.get("type", ""))
     message = FIELD_MESSAGES.get(kind)
+    if kind == "string_pattern_mismatch":
+        message = PATTERN_MESSAGES.get((error.get("ctx") or {}).get("pattern"), message)
     return {
         "type": kind or "invalid",
         "loc": [part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
@@ -176,6 +185,8 @@ def install_problem_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, ApiProblem):  # ninja wraps whatever the body parser raises in a 400
+            return api_problem(request, exc.__cause__)
         detail = str(exc)
         if exc.status_code == 401:
             detail = _("Hiervoor is een geldig API-token nodig (Authorization: Bearer …).")
@@ -184,17 +195,3 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         elif match := LIMIT_TOO_HIGH.match(detail):
             detail = _("Vraag hoogstens %(max)s items tegelijk op (limit).") % {"max": match.group(1)}
         return problem(exc.status_code, detail)
-
-
-def problem_responses(*statuses: int) -> dict[str, Any]:
-    """OpenAPI for the problem details an operation may answer, as `openapi_extra` for a ninja route."""
-    schema = ProblemDetail.model_json_schema()
-    return {
-        "responses": {
-            status: {
-                "description": problem_title(status),
-                "content": {PROBLEM_JSON: {"schema": schema}},
-            }
-            for status in statuses
-        }
-    }

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 CountsField = Field(
     default_factory=dict,
@@ -91,21 +92,33 @@ class DocumentOutline(Schema):
     calls: list[CallItem]
 
 
-ChangeKind = Literal["added", "removed", "renamed", "moved", "status", "text"]
+ChangeKind = Literal["added", "removed", "renamed", "moved", "reordered", "status", "edited", "text"]
 
 
 class Change(Schema):
-    """One line of a change list: what happened to which call, activity or the document, with a Dutch text."""
+    """One line of a change list: what happened to which call, activity or the document, with a Dutch text.
+
+    `field`/`label` name the changed field; short fields carry `old` and `new` as readers see them; `anchor` is
+    the id of the change's place on the comparison page. Versions cut before these existed lack them.
+    """
 
     kind: ChangeKind
-    type: Literal["document", "call", "activity"]
+    type: str = Field(description="document, call of activity.")
     id: int | None
     title: str | None
     text: str
+    field: str | None = None
+    label: str | None = None
+    old: str | None = None
+    new: str | None = None
+    anchor: str | None = None
     old_title: str | None = None
     old_status: str | None = None
     new_status: str | None = None
     fields: list[str] | None = None
+    parent_id: int | None = None
+    from_parent: int | None = None
+    to_parent: int | None = None
     call_id: int | None = None
     from_call: int | None = None
     to_call: int | None = None
@@ -158,8 +171,12 @@ class VersionDetail(VersionSummary):
     calls: list[SnapshotCall]
 
 
-class DiffRun(Schema):
-    """A piece of the word-level comparison: unchanged text, or what was removed and what was added."""
+# The comparison's parts are plain pydantic models: they only ever hold dicts, and ninja's Schema (which reads
+# Django objects too) costs ten times as much per object; a 200-activity comparison has thousands of them.
+
+
+class DiffRun(BaseModel):
+    """A piece of a word-level comparison: unchanged text, or what was removed and what was added."""
 
     op: Literal["equal", "change"]
     text: str = Field("", description="De ongewijzigde tekst (bij `equal`).")
@@ -167,15 +184,78 @@ class DiffRun(Schema):
     added: str = Field("", description="Toegevoegde tekst (bij `change`).")
 
 
+class DiffBlock(BaseModel):
+    """One block of a rich text (paragraph, heading, list item), or a list holding such blocks in `entries`.
+
+    `op`: equal, insert or delete (with `text`), or change (with word runs in `words`).
+    """
+
+    tag: str = Field(description="p, h3, h4, blockquote, li; ul of ol voor een lijst met `entries`.")
+    op: Literal["equal", "insert", "delete", "change"] | None = None
+    list_tag: str | None = Field(None, description="ul of ol bij een lijstitem.")
+    text: str = ""
+    words: list[DiffRun] = []
+    entries: list["DiffBlock"] = []
+
+
+class ComparedField(BaseModel):
+    """One field of a compared item: unchanged (with its value), or changed with word runs or blocks."""
+
+    name: str
+    label: str
+    rich: bool
+    anchor: str
+    in_summary: bool = False
+    changed: bool
+    empty: bool = False
+    value: str | None = Field(None, description="Een ongewijzigde korte waarde.")
+    html: str | None = Field(None, description="Een ongewijzigde opgemaakte tekst.")
+    words: list[DiffRun] | None = Field(None, description="Een gewijzigde korte waarde, woord voor woord.")
+    blocks: list[DiffBlock] | None = Field(
+        None, description="Een gewijzigde opgemaakte tekst, blok voor blok."
+    )
+
+
+class ItemNote(BaseModel):
+    """A remark on an item as a whole (moved to another call, another place in its call)."""
+
+    kind: Literal["moved", "reordered"]
+    text: str
+
+
+class ComparedGroup(BaseModel):
+    """The children of one type under an item (the calls of the document, the activities of a call)."""
+
+    type: str
+    items: list["ComparedItem"]
+
+
+class ComparedItem(BaseModel):
+    """The document, a call or an activity as both versions have it, in reading order."""
+
+    type: str
+    id: int | None
+    title: str
+    summary: str
+    state: Literal["unchanged", "changed", "added", "removed"]
+    anchor: str
+    fields_changed: bool = False
+    notes: list[ItemNote]
+    fields: list[ComparedField]
+    children: list[ComparedGroup]
+
+
 class Comparison(Schema):
-    """What changed between two versions: the change list and the word-level differences of the whole text."""
+    """What changed between two versions: the change list and the comparison, item by item, block by block."""
 
     old: int
     new: int
     identical: bool
     changes: list[Change]
-    diff: list[DiffRun]
-    diff_html: str = Field(description="Dezelfde verschillen als HTML, met <del> en <ins>.")
+    document: ComparedItem
 
 
+DiffBlock.model_rebuild()
+ComparedGroup.model_rebuild()
+ComparedItem.model_rebuild()
 VersionSummary.model_rebuild()

@@ -18,6 +18,7 @@ from pages.models import ActivityStatus, DocumentVersion
 
 from ..emails import message_send
 from ..models import ChangeNotice, Endorsement, Reaction, SignUp
+from ..replies import reply_address
 from ..tokens import make_token
 
 logger = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ def change_notices_send(*, version: DocumentVersion) -> int:
                 )
         except IntegrityError:
             continue  # this person already had (or is getting) the email for this version
-        token = make_token(CHANGE_PURPOSE, {"id": notice.pk, "e": email})
+        token = make_token(CHANGE_PURPOSE, {"id": notice.pk})
         message_send(
             to=email,
             subject=_("Een activiteit die u steunt is veranderd (versie %(number)s)")
@@ -123,6 +124,7 @@ def change_notices_send(*, version: DocumentVersion) -> int:
                 "answer_url": pages_setting("BASE_URL")
                 + reverse("supporters:change", kwargs={"token": token}),
             },
+            reply_to=reply_address(kind="c", pk=notice.pk),
         )
         ChangeNotice.objects.filter(pk=notice.pk).update(sent_at=timezone.now())
         sent += 1

@@ -22,9 +22,11 @@ from pages.models import ActivityPage
 
 from ..emails import message_send
 from ..models import (
+    WEB_REACTION_KINDS,
     Consent,
     Contact,
     Endorsement,
+    EventRegistration,
     ModerationStatus,
     Reaction,
     ReactionKind,
@@ -37,7 +39,12 @@ from ..models import (
 from ..tokens import InvalidToken, make_token, read_token
 
 # URL slug of each kind of submission; also part of the confirmation token's purpose.
-SUBMISSION_MODELS: dict[str, type[Model]] = {"steun": Endorsement, "aanmelding": SignUp, "reactie": Reaction}
+SUBMISSION_MODELS: dict[str, type[Model]] = {
+    "steun": Endorsement,
+    "aanmelding": SignUp,
+    "reactie": Reaction,
+    "agenda": EventRegistration,
+}
 
 
 def normalise_email(email: str) -> str:
@@ -151,7 +158,7 @@ def reaction_submit(
             target=target,
             name=(name or "").strip(),
             email=email,
-            kind=kind if kind in ReactionKind.values else ReactionKind.REACTION,
+            kind=kind if kind in WEB_REACTION_KINDS else ReactionKind.REACTION,
             text=text.strip(),
             visibility=visibility,
             consent=consent,
@@ -160,6 +167,8 @@ def reaction_submit(
 
 
 def _target_title(submission) -> str:
+    if isinstance(submission, EventRegistration):
+        return submission.event.display_title if submission.event else _("(verwijderde bijeenkomst)")
     page = getattr(submission, "target", None) or getattr(submission, "activity", None)
     return page.title if page is not None else _("(verwijderde pagina)")
 
@@ -172,6 +181,11 @@ def submission_mail_send(*, kind: str, submission, language: str | None = None) 
     if not submission.email:
         return
     with translation.override(language or settings.LANGUAGE_CODE):
+        if isinstance(submission, EventRegistration):
+            from .registrations import registration_confirm_mail_send
+
+            registration_confirm_mail_send(registration=submission)
+            return
         _submission_mail_send(kind=kind, submission=submission)
 
 
@@ -270,6 +284,14 @@ def submission_confirm(*, kind: str, token: str) -> ConfirmResult:
         elif isinstance(submission, Reaction):
             submission.status = ReactionStatus.NEW
         submission.save()
+        if isinstance(submission, EventRegistration):
+            from .registrations import registration_place
+
+            registration_place(submission)
+        if isinstance(submission, Reaction):
+            from .email_reactions import email_reactions_confirm
+
+            email_reactions_confirm(reaction=submission)
     return ConfirmResult(kind=kind, submission=submission)
 
 
@@ -282,6 +304,22 @@ def signup_waitlist_promote(*, activity_id: int, role: str) -> None:
             if _signup_place(signup):
                 return
             SignUp.objects.filter(pk=signup.pk).update(waitlisted=False)
+            transaction.on_commit(
+                lambda pk=signup.pk: async_task("supporters.tasks.signup_promoted_mail_send", pk)
+            )
+
+
+def signup_promoted_mail_send(*, signup: SignUp) -> None:
+    """Tell a person moved up from the waiting list that they now have a place (once: the move happens once)."""
+    if not signup.email or signup.waitlisted:
+        return
+    title = _target_title(signup)
+    message_send(
+        to=signup.email,
+        subject=_("Er is plaats voor u bij “%(title)s”") % {"title": title},
+        template="waitlist_promoted",
+        context={"submission": signup, "target_title": title, "role": signup.get_role_display()},
+    )
 
 
 @dataclass

@@ -111,14 +111,18 @@ def test_comparison_gives_change_list_and_word_differences(client, published_doc
     publish(document, "Hernoemd")
     body = client.get(f"{API}{document.pk}/versions/1/compare/2/").json()
     assert (body["old"], body["new"], body["identical"]) == (1, 2, False)
-    assert {(c["kind"], c["type"]) for c in body["changes"]} == {
-        ("renamed", "activity"),
-        ("text", "activity"),
-    }
-    changed = [run for run in body["diff"] if run["op"] == "change"]
-    assert any("Activiteit 1.1" in run["removed"] and "Buurtgesprek" in run["added"] for run in changed)
-    assert any("Twee vrijwilligers" in run["added"] for run in changed)
-    assert "<ins>Buurtgesprek" in body["diff_html"]
+    assert [(c["kind"], c["type"], c.get("field")) for c in body["changes"]] == [
+        ("renamed", "activity", "title"),
+        ("edited", "activity", "needs_people"),
+    ]
+    activity_item = body["document"]["children"][0]["items"][0]["children"][0]["items"][0]
+    fields = {f["name"]: f for f in activity_item["fields"]}
+    assert [(w["op"], w["removed"], w["added"]) for w in fields["title"]["words"]] == [
+        ("change", "Activiteit 1.1", "Buurtgesprek")
+    ]
+    assert [(w["op"], w["removed"], w["added"]) for w in fields["needs_people"]["words"]] == [
+        ("change", "—", "Twee vrijwilligers")
+    ]
     same = client.get(f"{API}{document.pk}/versions/2/compare/2/").json()
     assert same["identical"] is True and same["changes"] == []
 

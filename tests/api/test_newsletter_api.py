@@ -55,7 +55,11 @@ def confirm(client, message) -> None:
 
 
 def test_audiences_lists_only_those_open_for_subscription(client, public_audiences):
-    assert [item["key"] for item in client.get(f"{API}audiences/").json()] == ["allies", "residents"]
+    assert [item["key"] for item in client.get(f"{API}audiences/").json()] == [
+        "allies",
+        "residents",
+        "kandidaten-updates",
+    ]
 
 
 def test_subscribing_needs_the_emailed_confirmation(client, subscribe):

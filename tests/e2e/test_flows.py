@@ -48,6 +48,9 @@ def helpers_confirmed(page) -> int:
 
 def fill_supporters_form(page, form_id: str, *, name: str, email: str) -> None:
     form = page.locator(f"#{form_id}")
+    choice = page.locator(f"details:has(#{form_id}) > summary")
+    if choice.count() and not form.is_visible():
+        choice.click()  # the "Doe mee" block: open this choice first, as a reader does
     form.locator('input[name="name"]').fill(name)
     form.locator('input[name="email"]').fill(email)
     form.locator('input[name="consent"]').check()
@@ -177,6 +180,8 @@ def publish_version(page, site, document: DocumentPage, note: str) -> None:
     page.get_by_label("Wat is er veranderd").fill(note)
     page.get_by_label("Bewoners").check()
     page.get_by_role("button", name="Publiceer versie").click()
+    # Sending asks to confirm, naming the number of recipients.
+    page.get_by_role("button", name=re.compile(r"^Verstuur aan \d+ ontvangers?$")).click()
     page.wait_for_url(re.compile(rf"/admin/pages/{document.pk}/$"))
 
 

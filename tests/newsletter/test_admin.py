@@ -110,7 +110,8 @@ def test_preview_for_any_audience_and_a_test_send_to_oneself(client, admin_user,
     assert "voor het eerst" in first_time.select_one("pre.preview-text").get_text()
 
     client.post(
-        "/admin/nieuwsbrief/voorbeeld/", {"document": document.pk, "audience": audiences["allies"].pk}
+        "/admin/nieuwsbrief/voorbeeld/",
+        {"document": document.pk, "audience": audiences["allies"].pk, "to": "beheer@example.org"},
     )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["beheer@example.org"]

@@ -33,7 +33,7 @@ def test_each_candidate_reads_their_name_place_party_the_pleidooi_and_their_own_
     assert "nummer 2 op de lijst van GroenLinks" in text
     assert "kandidatengroep van GroenLinks" in soup.select_one(".dialogue-request").get_text()
     assert "Tekst van call 1." in text and "Activiteit 1.2" in text  # the pleidooi itself
-    assert "voor het eerst" in text
+    assert "Welkom!" not in text  # candidates never subscribed: no subscriber welcome (issue 12)
     links = answer_links(soup)
     assert all(urlsplit(url).path.startswith("/nieuwsbrief/gesprek/") for url in links.values())
     assert links["yes"] != links["no"]

@@ -69,8 +69,10 @@ def _queries(client, url) -> int:
     return len(queries)
 
 
-def test_the_query_count_does_not_grow_with_the_document(client, make_document, linked):
+def test_the_query_count_does_not_grow_with_the_document(client, make_document, linked, publish):
     large = make_document(calls=3, activities_per_call=30)
+    # Like the small one, a version: the same version line.
+    publish(large, note="Eerste versie.", audiences=[])
     for activity in ActivityPage.objects.descendant_of(large)[:20]:
         OutreachActivity.objects.create(page=activity, kind=OutreachKind.PLEIDOOI)
     small_document = linked[0]

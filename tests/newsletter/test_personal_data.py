@@ -1,9 +1,9 @@
-"""The newsletter's part of an export or erasure request (signals declared by the supporters app)."""
+"""The newsletter's part of an export or erasure request (a source in supporters.personal_data)."""
 
 import pytest
 
 from newsletter.models import Delivery, Subscriber, Suppression, SuppressionReason
-from supporters.signals import collect_personal_data, erase_personal_data
+from supporters.services import personal_data_collect, personal_data_erase
 
 pytestmark = pytest.mark.django_db
 
@@ -15,16 +15,13 @@ def test_export_and_erasure(make_document, make_subscriber, publish):
     publish(document, audiences=["residents"])
     Suppression.objects.create(email="anna@example.org", reason=SuppressionReason.BOUNCED)
 
-    sections = {}
-    for _receiver, answer in collect_personal_data.send(sender=None, email="Anna@Example.org"):
-        sections.update(answer or {})
-    data = sections["nieuwsbrief"]
+    data = personal_data_collect(email="Anna@Example.org")["nieuwsbrief"]
     assert data["abonnee"]["naam"] == "Anna"
     assert {row["doelgroep"] for row in data["inschrijvingen"]} == {"Bewoners", "Bondgenoten"}
     assert data["ontvangen"][0]["versie"] == 1
     assert data["geblokkeerd"]["reden"] == "onbestelbaar"
 
-    erase_personal_data.send(sender=None, email="anna@example.org")
+    personal_data_erase(email="anna@example.org")
     assert not Subscriber.objects.filter(email="anna@example.org").exists()
     assert not Delivery.objects.filter(email="anna@example.org").exists()
     assert not Delivery.objects.filter(name="Anna").exists()

@@ -176,7 +176,11 @@ def test_the_subscribe_page_offers_the_public_audiences(client, audiences):
     page = BeautifulSoup(client.get(SUBSCRIBE).content, "html.parser")
     form = page.select_one("form#subscribe-form")
     offered = {i["value"] for i in form.select("input[name=audiences]")}
-    assert offered == {"residents", "allies"}
+    assert offered == {
+        "residents",
+        "allies",
+        "kandidaten-updates",
+    }  # the last: the daily digest of candidates' commitments
 
 
 # -- unsubscribing --

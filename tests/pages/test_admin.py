@@ -39,6 +39,17 @@ def test_editor_saves_a_draft_of_an_activity_through_the_admin(client, admin_use
         "when_text": "",
         "district": "",
         "location": "",
+        # The activity's events and their parts are inline formsets: an edit without them sends empty ones.
+        **{
+            f"{prefix}-{key}": value
+            for prefix in ("event_parts", "events")
+            for key, value in {
+                "TOTAL_FORMS": "0",
+                "INITIAL_FORMS": "0",
+                "MIN_NUM_FORMS": "0",
+                "MAX_NUM_FORMS": "1000",
+            }.items()
+        },
     }
     response = client.post(f"/admin/pages/{activity.pk}/edit/", data)
     assert response.status_code == 302, response.content[:2000]

@@ -8,7 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, connections
+from django.db import DatabaseError, IntegrityError, connection, connections
+from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail import hooks
@@ -188,7 +189,9 @@ def test_action_refuses_a_user_without_publish_rights(make_document, make_editor
 # --- admin ---------------------------------------------------------------------------------------------------
 
 
-def test_admin_form_prefills_the_note_and_publishes_selected_drafts(client, make_document, make_editor):
+def test_admin_form_previews_the_selected_drafts_and_starts_with_an_empty_note(
+    client, make_document, make_editor
+):
     document = make_document(calls=1, activities_per_call=2)
     publish(document, note="Eerste")
     editor = make_editor(can_publish=True)
@@ -202,19 +205,67 @@ def test_admin_form_prefills_the_note_and_publishes_selected_drafts(client, make
     edit_page = client.get(f"/admin/pages/{document.pk}/edit/")
     assert url in edit_page.content.decode()
     form_page = BeautifulSoup(client.get(url).content, "html.parser")
-    note = form_page.select_one("textarea[name=note]").get_text()
-    assert "Status van “Activiteit 1.1”: gepland → afgerond." in note
-    assert "Concepttitel" in form_page.get_text()
+    assert form_page.select_one("textarea[name=note]").get_text().strip() == ""
+    preview = [li.get_text() for li in form_page.select(".change-list li")]
+    assert preview == [
+        "Status van “Activiteit 1.1”: gepland → afgerond.",
+        "Activiteit “Activiteit 1.2” heet nu “Concepttitel”.",
+    ]
+    assert "Inclusief 1 aangevinkt concept" in form_page.get_text()
+
+    # Untick the draft and update the preview: its change leaves the list, nothing is published.
+    unticked = BeautifulSoup(client.post(url, {"note": "", "preview": "1"}).content, "html.parser")
+    assert [li.get_text() for li in unticked.select(".change-list li")] == preview[:1]
+    assert not unticked.select_one("input[name=drafts]:checked")
+    assert DocumentVersion.objects.filter(document=document).count() == 1
 
     response = client.post(url, {"note": "Activiteit 1.1 is afgerond.", "drafts": [draft.pk]})
     assert response.status_code == 302
     version = DocumentVersion.objects.get(document=document, number=2)
     assert version.note == "Activiteit 1.1 is afgerond."
+    assert [change["text"] for change in version.changes] == preview
     assert version.published_by == editor
     titles = [a["title"] for a in version.snapshot["calls"][0]["activities"]]
     assert titles == ["Activiteit 1.1", "Concepttitel"]
     logs = PageLogEntry.objects.filter(page=document, action="pages.publish_version").order_by("timestamp")
     assert [(entry.user, entry.data["number"]) for entry in logs] == [(None, 1), (editor, 2)]
+
+
+def test_a_failing_version_cut_leaves_the_selected_drafts_unpublished(make_document):
+    document = make_document(calls=1, activities_per_call=1)
+    publish(document, note="Eerste")
+    draft = activity("Activiteit 1.1")
+    draft.title = "Nog een concept"
+    draft.save_revision()
+
+    def refuse(sender, instance, **kwargs):
+        raise DatabaseError("schijf vol")
+
+    pre_save.connect(refuse, sender=DocumentVersion)
+    try:
+        with pytest.raises(DatabaseError):
+            publish(document, note="Tweede", publish_drafts=[draft])
+    finally:
+        pre_save.disconnect(refuse, sender=DocumentVersion)
+    live = ActivityPage.objects.get(pk=draft.pk)
+    assert live.title == "Activiteit 1.1"
+    assert live.has_unpublished_changes
+    assert DocumentVersion.objects.filter(document=document).count() == 1
+
+
+def test_the_newsletter_preview_is_the_same_next_version(make_document):
+    from newsletter.sending import preview_version
+
+    document = make_document(calls=1, activities_per_call=1)
+    publish(document, note="Eerste")
+    republish(activity("Activiteit 1.1"), location="De Balie")
+    preview = preview_version(document=document)
+    version = publish(document, note="Tweede")
+    assert (preview.number, preview.changes, preview.snapshot) == (
+        version.number,
+        version.changes,
+        version.snapshot,
+    )
 
 
 def test_admin_form_is_refused_without_publish_rights(client, make_document, make_editor):
@@ -314,19 +365,6 @@ def test_permalink_shows_the_version_exactly_as_published_with_a_newer_notice(cl
     assert new.select_one(".newer-version") is None
 
 
-def test_compare_marks_word_level_insertions_and_deletions(client, make_document):
-    document = make_document(calls=1, activities_per_call=1)
-    publish(document, note="Eerste")
-    republish(activity("Activiteit 1.1"), description="<p>Beschrijving van de buurtborrel.</p>")
-    publish(document, note="Tweede")
-    response = client.get(f"{document.url}versies/1...2/")
-    assert response.status_code == 200
-    page = BeautifulSoup(response.content, "html.parser")
-    assert [d.get_text() for d in page.select(".diff del")] == ["activiteit 1.1."]
-    assert [i.get_text() for i in page.select(".diff ins")] == ["de buurtborrel."]
-    assert page.select_one('.change-list [data-change-kind="text"]')
-
-
 def test_unknown_versions_give_a_404_page(client, make_document):
     document = make_document(calls=1, activities_per_call=0)
     publish(document)
@@ -383,3 +421,26 @@ def test_article_query_count_is_the_same_with_1_and_50_versions(client, make_doc
         response = client.get(document.url)
     assert "Versie 50" in response.content.decode()
     assert len(one) == len(fifty)
+
+
+def test_a_new_activity_saved_only_as_draft_is_in_the_preview_and_goes_live_with_the_version(
+    client, make_document, admin_user
+):
+    document = make_document(calls=1, activities_per_call=1)
+    publish(document, note="Eerste")
+    call = CallPage.objects.get(title="Call 1")
+    draft = ActivityPage(title="Debat met de fractieleiders", slug="debat", live=False)
+    call.add_child(instance=draft)
+    draft.save_revision()
+    client.force_login(admin_user)
+    url = f"/admin/documents/{document.pk}/publish-version/"
+    form_page = BeautifulSoup(client.get(url, headers={"accept-language": "en"}).content, "html.parser")
+    assert [li.get_text() for li in form_page.select(".change-list li")] == [
+        "Nieuwe activiteit bij call 1: “Debat met de fractieleiders”."
+    ]
+    assert client.get(document.url).content.decode().count("Debat met de fractieleiders") == 0
+    response = client.post(url, {"note": "Het debat staat erin.", "drafts": [draft.pk]})
+    assert response.status_code == 302
+    assert ActivityPage.objects.get(pk=draft.pk).live
+    version = DocumentVersion.objects.get(document=document, number=2)
+    assert [c["kind"] for c in version.changes] == ["added"]

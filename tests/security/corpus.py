@@ -74,7 +74,25 @@ TOKENS = [
     ("token-zero", "0"),
 ]
 
-CORPUS: list[tuple[str, str]] = [*XSS, *LONG_STRINGS, *UNICODE, *SQL, *EMAILS, *TOKENS]
+# Integers a list's `limit`, `offset` or an id may be given: past 32 and 64 bits, negative, not quite integers.
+INTEGERS = [
+    ("int64-overflow", "9223372036854775808"),
+    ("int64-max", "9223372036854775807"),
+    ("int64-underflow", "-9223372036854775809"),
+    ("int32-overflow", "2147483648"),
+    ("uint64-overflow", "18446744073709551616"),
+    ("int-30-digits", "9" * 30),
+    ("int-float", "1.0"),
+    ("int-exponent", "1e309"),
+    ("int-plus", "+5"),
+    ("int-leading-zeros", "00000000000000000001"),
+    ("int-hex", "0x10"),
+    ("int-underscore", "1_000"),
+    ("int-nan", "NaN"),
+    ("int-infinity", "-Infinity"),
+]
+
+CORPUS: list[tuple[str, str]] = [*XSS, *LONG_STRINGS, *UNICODE, *SQL, *EMAILS, *TOKENS, *INTEGERS]
 
 # Values whose raw form must never come back in a page: anything that would be markup if not escaped.
 MARKUP_CHARS = ("<", ">", '"')

@@ -13,9 +13,12 @@ Other apps add theirs here, e.g.:
     WORLD_EXTENSIONS.append(lambda world: {"confirm_token": make_token("confirm", {...})})
 """
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+WEBHOOK_SECRET = "provider:corpus-geheim"  # ANYMAIL's webhook secret while the corpus runs
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Form:
     data: Callable[[Any], dict[str, Any]]
     fields: tuple[str, ...]
     json: bool = False
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. the provider's credentials for a webhook
     stored: Callable[[Any, str, str], bool] | None = None
     # Answers that are fine for hostile input: shown again with errors, refused, rate limited, or "thank you".
     acceptable_statuses: frozenset[int] = field(
@@ -69,7 +73,9 @@ PUBLIC_ROUTES: list[Route] = [
 ]
 
 # Query parameters the pages read (and some they do not): each gets every corpus value.
-QUERY_PARAMETERS: tuple[str, ...] = ("van", "tot", "q", "page", "next", "token", "lang")
+# `limit` and `offset` are the integer parameters of every API list (Wagtail's and the project's).
+API_LIST_PARAMETERS: tuple[str, ...] = ("limit", "offset")
+QUERY_PARAMETERS: tuple[str, ...] = ("van", "tot", "q", "page", "next", "token", "lang", *API_LIST_PARAMETERS)
 
 PUBLIC_FORMS: list[Form] = []
 
@@ -171,6 +177,7 @@ PUBLIC_FORMS += [
         },
         fields=("RecordType", "Type", "Email", "MessageID", "ID"),
         json=True,
+        headers={"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(WEBHOOK_SECRET.encode()).decode()},
     ),
 ]
 
@@ -185,7 +192,7 @@ def _supporters_world(world) -> dict[str, str]:
     from pages.models import DocumentVersion
     from supporters.models import ChangeNotice, Consent, Endorsement
     from supporters.services.notifications import CHANGE_PURPOSE
-    from supporters.services.privacy import ERASE_PURPOSE, EXPORT_PURPOSE
+    from supporters.services.privacy import ERASE_PURPOSE, EXPORT_PURPOSE, data_link_token
     from supporters.services.submissions import confirm_purpose
     from supporters.tokens import make_token
 
@@ -203,8 +210,8 @@ def _supporters_world(world) -> dict[str, str]:
             confirm_purpose("steun"), {"id": pending.pk, "n": pending.nonce}
         ),
         "supporters_change_token": make_token(CHANGE_PURPOSE, {"id": notice.pk, "e": email}),
-        "supporters_export_token": make_token(EXPORT_PURPOSE, {"e": email}),
-        "supporters_erase_token": make_token(ERASE_PURPOSE, {"e": email}),
+        "supporters_export_token": data_link_token(EXPORT_PURPOSE, email),
+        "supporters_erase_token": data_link_token(ERASE_PURPOSE, email),
         "endorsement_prefix": f"e{Endorsement.objects.get(email=email, target=world.activity).pk}",
     }
 
@@ -340,6 +347,119 @@ PUBLIC_FORMS += [
 ]
 
 
+# -- the agenda (pages/events/, agenda/) and event registrations (supporters, under /steun/agenda/) --
+
+
+def _agenda_world(world) -> dict[str, str]:
+    """A meetup next week on the activity, with two parts, and a pending registration with its links."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from pages.models import District, Event, EventPart
+    from supporters.models import EventRegistration, RegistrationPart
+    from supporters.services.registrations import CANCEL_PURPOSE
+    from supporters.services.submissions import confirm_purpose
+    from supporters.tokens import make_token
+
+    start = timezone.now() + dt.timedelta(days=7)
+    district = District.objects.get_or_create(slug="noord", defaults={"name": "Noord"})[0]
+    event = Event.objects.create(
+        activity_id=world.activity.pk,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        district=district,
+        place_name="Buurthuis",
+    )
+    dialogue = EventPart.objects.create(
+        activity_id=world.activity.pk, name="dialoogsessie", starts=dt.time(19, 30)
+    )
+    registration = EventRegistration.objects.create(event=event, name="Lezer", email="rsvp@example.org")
+    RegistrationPart.objects.create(registration=registration, part=dialogue)
+    return {
+        "event_id": str(event.pk),
+        "event_part_id": str(dialogue.pk),
+        "district_slug": district.slug,
+        "rsvp_confirm_token": make_token(
+            confirm_purpose("agenda"), {"id": registration.pk, "n": registration.nonce}
+        ),
+        "rsvp_cancel_token": make_token(CANCEL_PURPOSE, {"id": registration.pk, "n": registration.nonce}),
+    }
+
+
+def _registration(world) -> dict[str, Any]:
+    return {
+        "name": "Lezer",
+        "email": "lezer@example.org",
+        "parts": [world.extra["event_part_id"]],
+        "guests": "1",
+        "consent": "on",
+        "website": "",
+        "shown_at": _shown_a_minute_ago(),
+    }
+
+
+def _registration_refused_but_stored(world, field_name: str, value: str) -> bool:
+    """A value the event's registration form refuses must not turn up in the registrations."""
+    from pages.models import Event
+    from supporters.forms import RegistrationForm
+    from supporters.models import EventRegistration
+
+    event = Event.objects.select_related("activity").get(pk=world.extra["event_id"])
+    form = RegistrationForm({**_registration(world), field_name: value}, event=event)
+    if not value or form.is_valid() or field_name not in {"name", "email", "guests"}:
+        return False
+    kept = {str(v) for v in EventRegistration.objects.values_list(field_name, flat=True)}
+    return value in kept or value.strip().lower() in kept
+
+
+WORLD_EXTENSIONS.append(_agenda_world)
+PUBLIC_ROUTES += [
+    Route("agenda", "/agenda/"),
+    Route("agenda-archive", "/agenda/archief/"),
+    Route("agenda-district", "/agenda/stadsdeel/{param}/", default="{district_slug}"),
+    Route("agenda-feed", "/agenda/feed.ics", html=False),
+    Route(
+        "agenda-district-feed", "/agenda/stadsdeel/{param}/feed.ics", default="{district_slug}", html=False
+    ),
+    Route("agenda-activity-feed", "/agenda/activiteit/{param}/feed.ics", default="{activity_id}", html=False),
+    Route("agenda-event", "/agenda/{param}/", default="{event_id}"),
+    Route("agenda-event-ics", "/agenda/{param}/agenda.ics", default="{event_id}", html=False),
+    Route("rsvp-form", "/steun/agenda/{param}/aanmelden/", default="{event_id}"),
+    Route("rsvp-confirm", "/steun/bevestigen/agenda/{param}/", default="{rsvp_confirm_token}"),
+    Route("rsvp-cancel", "/steun/agenda/afmelden/{param}/", default="{rsvp_cancel_token}"),
+    Route("api-agenda-events", "/api/v3/agenda/events/", html=False),
+    Route("api-agenda-event", "/api/v3/agenda/events/{param}/", default="{event_id}", html=False),
+]
+PUBLIC_FORMS += [
+    Form(
+        "rsvp",
+        "/steun/agenda/{event_id}/aanmelden/",
+        data=_registration,
+        fields=("name", "email", "parts", "guests", "consent", "shown_at"),
+        stored=_registration_refused_but_stored,
+    ),
+    Form(
+        "rsvp-cancel",
+        "/steun/agenda/afmelden/{rsvp_cancel_token}/",
+        data=lambda world: {},
+        fields=("anything",),
+    ),
+    Form(
+        "api-register",
+        "/api/v3/supporters/events/{event_id}/registrations/",
+        data=lambda world: {
+            **_api_endorsement(world),
+            "parts": [int(world.extra["event_part_id"])],
+            "guests": 0,
+        },
+        fields=("name", "email", "guests"),
+        json=True,
+        acceptable_statuses=frozenset({202, 400, 422, 429}),
+    ),
+]
+
+
 # -- the outreach's answer page (newsletter/outreach/views.py) --
 
 
@@ -400,6 +520,9 @@ PUBLIC_ROUTES += [
     Route("api-documents", "/api/v3/living-documents/", html=False),
     Route("api-document", "/api/v3/living-documents/{param}/", default="{document_id}", html=False),
     Route("api-versions", "/api/v3/living-documents/{document_id}/versions/", html=False),
+    Route(
+        "api-versions-of", "/api/v3/living-documents/{param}/versions/", default="{document_id}", html=False
+    ),
     Route("api-version", "/api/v3/living-documents/{document_id}/versions/{param}/", default="1", html=False),
     Route(
         "api-compare",
@@ -408,6 +531,9 @@ PUBLIC_ROUTES += [
         html=False,
     ),
     Route("api-pages", "/api/v3/pages/", html=False),
+    Route("api-images", "/api/v3/images/", html=False),
+    Route("api-wagtail-documents", "/api/v3/documents/", html=False),
+    Route("api-redirects", "/api/v3/redirects/", html=False),
     Route("api-page", "/api/v3/pages/{param}/", default="{activity_id}", html=False),
     Route(
         "api-endorsers",
@@ -458,3 +584,44 @@ PUBLIC_FORMS += [
         acceptable_statuses=frozenset({202, 400, 422, 429}),
     ),
 ]
+
+
+# -- the candidates' commitments and overview (newsletter/outreach/public_views.py, issue 16) --
+
+
+def _commitments_world(world) -> dict[str, str]:
+    """A party list with one candidate, and their signed link for the world's call at the latest version."""
+    from newsletter.models import Candidate, Election, PartyList
+    from newsletter.outreach.commitment_links import commitment_token
+    from pages.models import DocumentVersion
+    from supporters.models import Organisation, OrganisationKind
+
+    election = Election.objects.create(identifier="GR2026_Test", name="Gemeenteraad 2026")
+    party = Organisation.objects.create(name="Lijstpartij", kind=OrganisationKind.POLITICAL_PARTY)
+    party_list = PartyList.objects.create(
+        election=election, number=1, registered_name="Lijstpartij", slug="lijstpartij", organisation=party
+    )
+    candidate = Candidate.objects.create(
+        party_list=party_list, position=1, initials="A.", last_name="Kandidaat"
+    )
+    version = DocumentVersion.objects.filter(document=world.document).order_by("-number").first()
+    token = commitment_token(candidate_id=candidate.pk, call_id=world.call.pk, version_id=version.pk)
+    return {"commitment_token": token, "party_slug": party_list.slug}
+
+
+WORLD_EXTENSIONS.append(_commitments_world)
+PUBLIC_ROUTES += [
+    Route("candidates", "/kandidaten/"),
+    Route("candidates-party", "/kandidaten/{param}/", default="{party_slug}"),
+    Route("commitment", "/nieuwsbrief/standpunt/{param}/", default="{commitment_token}"),
+    Route("api-candidate-parties", "/api/v3/candidates/parties/", html=False),
+    Route("api-candidate-party", "/api/v3/candidates/parties/{param}/", default="{party_slug}", html=False),
+]
+PUBLIC_FORMS.append(
+    Form(
+        "commitment",
+        "/nieuwsbrief/standpunt/{commitment_token}/",
+        data=lambda world: {"stance": "support", "explanation": ""},
+        fields=("stance", "explanation", "publish_name"),
+    )
+)

@@ -41,7 +41,7 @@ def run_import(tmp_path):
 def test_parties_become_political_parties_and_people_get_role_and_place(run_import):
     out, err = run_import(ENGLISH)
     assert "3 nieuw, 0 bijgewerkt, 2 regel(s) overgeslagen" in out
-    assert "regel 5: name" in err
+    assert "regel 5: naam" in err
     assert "regel 6: email" in err
     parties = Organisation.objects.filter(kind=OrganisationKind.POLITICAL_PARTY).order_by("name")
     assert [party.name for party in parties] == ["GroenLinks", "PvdA"]

@@ -143,3 +143,15 @@ def test_keep_move_or_withdraw_through_the_signed_link(client, supported, publis
 
     tampered = link[:-3] + "xyz/"
     assert client.get(tampered).status_code == 400
+
+
+def test_the_change_link_carries_no_address(supported, publish, client):
+    from tests.supporters.test_tokens_and_queue import readable_parts
+
+    document, activity = supported
+    _republish(activity, title="Nieuwe naam")
+    publish(document)
+    jan = next(m for m in mail.outbox if m.to == ["jan@example.org"])
+    link = link_in(jan, r"https://kvm\.example\.org/steun/wijziging/\S+")
+    assert "jan@example.org" not in readable_parts(link) and "jan@" not in readable_parts(link)
+    assert client.get(link).status_code == 200

@@ -21,9 +21,7 @@ def soup(response):
 def count_on(client, page) -> int:
     """The confirmed count shown for `page` on its own public page."""
     html = soup(client.get(page.url))
-    if page.specific_class.__name__ == "DocumentPage":
-        return int(html.select_one(".endorsement-total [data-endorsement-count]")["data-endorsement-count"])
-    return int(html.select_one(".endorsement-count [data-endorsement-count]")["data-endorsement-count"])
+    return int(html.select_one(".doe-mee-counts [data-endorsement-count]")["data-endorsement-count"])
 
 
 def test_pages_carry_the_forms_and_counts(client, small_document):

@@ -62,3 +62,24 @@ def test_beyond_capacity_sign_ups_go_on_the_waiting_list_and_move_up(client, pos
     )
     assert not SignUp.objects.get(email="twee@example.org").waitlisted
     assert places(client, activity)["helper"] == 1
+
+
+def test_the_person_moved_up_from_the_waiting_list_is_emailed_once(
+    client, post, small_document, django_capture_on_commit_callbacks
+):
+    from supporters.services.submissions import ChangeAnswer, change_answer_apply
+
+    _document, _call, activity = small_document
+    activity.helper_capacity = 1
+    activity.save_revision().publish()
+    _sign_up(client, post, activity, email="een@example.org")
+    _sign_up(client, post, activity, email="twee@example.org")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_answer_apply(
+            answers=[ChangeAnswer(submission=SignUp.objects.get(email="een@example.org"), action="withdraw")]
+        )
+    promoted = [m for m in mail.outbox if m.subject.startswith("Er is plaats voor u")]
+    assert len(promoted) == 1 and promoted[0].to == ["twee@example.org"]
+    assert "niet meer op de wachtlijst" in promoted[0].body and activity.title in promoted[0].body

@@ -11,11 +11,68 @@ from wagtail.models import Page, Site
 
 from pages.actions import PublishVersionAction
 from pages.conf import pages_setting
-from pages.demo import DemoDocument, read_source
-from pages.models import ActivityPage, CallPage, DocumentPage, DocumentVersion
+from pages.demo import DEMO_EVENTS, DISTRICTS, DemoDocument, DemoSeries, read_source
+from pages.events.services import event_series_build
+from pages.models import (
+    ActivityPage,
+    CallPage,
+    District,
+    DocumentPage,
+    DocumentVersion,
+    Event,
+    EventPart,
+    InfoPage,
+)
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "demo_data" / "calls-to-action-2021-10-22.txt"
 DOCUMENT_SLUG = "calls-to-action"
+# The pages the footer links to (and "Over ons" in the main navigation). Editors change them in the admin; the
+# loader only creates a page that is missing, so their edits survive a second run.
+INFO_PAGES = [
+    {
+        "slug": "over-ons",
+        "title": "Over ons",
+        "show_in_menus": True,
+        "body": (
+            "<p>Kracht van Mokum is een coalitie van actieve Amsterdammers, bewonersgroepen en organisaties die "
+            "werkt aan democratisering en burgerparticipatie in onze stad.</p>"
+            "<p>Ons levende document, de Calls to Action, verandert met de reacties van lezers. Elke versie staat "
+            "met datum en wijzigingen op deze site en gaat naar bewoners, bondgenoten en de kandidaten op de "
+            "kieslijsten.</p>"
+        ),
+    },
+    {
+        "slug": "contact",
+        "title": "Contact",
+        "show_in_menus": False,
+        "body": (
+            "<p>Reageren, een activiteit voorstellen of u melden om mee te doen kan op elke pagina van het "
+            "document, of per e-mail via het adres onderaan deze pagina.</p>"
+            "<p>Pers en organisaties die willen samenwerken: mail ons, we antwoorden binnen een week.</p>"
+        ),
+    },
+    {
+        "slug": "privacy",
+        "title": "Privacyverklaring",
+        "show_in_menus": False,
+        "body": (
+            "<p>Wij bewaren alleen wat nodig is: uw naam en e-mailadres als u steun betuigt, zich aanmeldt, "
+            "reageert of de nieuwsbrief wil, met de toestemming die u gaf. Uw e-mailadres komt nooit op de site.</p>"
+            "<p>U kunt altijd inzien wat wij van u bewaren en het laten verwijderen, via de link "
+            "<em>Uw gegevens inzien of laten verwijderen</em> onder elk formulier.</p>"
+        ),
+    },
+    {
+        "slug": "colofon",
+        "title": "Colofon",
+        "show_in_menus": False,
+        "body": (
+            "<p>Deze site is gemaakt door vrijwilligers van Kracht van Mokum met Wagtail en Django, vrije "
+            "software. Tekst: de coördinatiegroep en de lezers die reageerden.</p>"
+        ),
+    },
+]
+
 FIRST_VERSION_NOTE = (
     "Eerste versie: de stand van zaken na de bijeenkomsten van 6 en 8 oktober, waarin de coördinatiegroep en "
     "enkele samenwerkingspartners besloten de vijf Calls to Action verder aan te pakken."
@@ -102,6 +159,11 @@ class Command(BaseCommand):
                     },
                     parent=call,
                 )
+        changed |= self._build_events(document)
+        for info in INFO_PAGES:
+            if not InfoPage.objects.child_of(document).filter(slug=info["slug"]).exists():
+                self._save(InfoPage(), info, parent=document)
+                changed = True
         self._make_home(document)
         if not DocumentVersion.objects.filter(document=document).exists():
             noon = dt.datetime.combine(demo.version_date, dt.time(12, 0))
@@ -111,6 +173,46 @@ class Command(BaseCommand):
                 published_at=timezone.make_aware(noon),
                 skip_permission_check=True,
             ).execute()
+            changed = True
+        return changed
+
+    def _build_events(self, document: DocumentPage) -> bool:
+        """The seed's events on their activities, once: an activity that has events already is left alone."""
+        for order, name in enumerate(DISTRICTS):
+            District.objects.get_or_create(slug=name.lower(), defaults={"name": name, "sort_order": order})
+        changed = False
+        zone = timezone.get_current_timezone()
+        for title, spec in DEMO_EVENTS.items():
+            activity = ActivityPage.objects.descendant_of(document).filter(title=title).first()
+            if activity is None or activity.events.exists():
+                continue
+            if isinstance(spec, DemoSeries):
+                for name, starts, ends, capacity in spec.parts:
+                    activity.event_parts.add(
+                        EventPart(name=name, starts=starts, ends=ends, capacity=capacity)
+                    )
+                event_series_build(
+                    activity=activity,
+                    rule=spec.rule,
+                    first=spec.first,
+                    until=spec.until,
+                    starts=spec.starts,
+                    ends=spec.ends,
+                    districts=District.objects.all(),
+                )
+            else:
+                for item in spec:
+                    activity.events.add(
+                        Event(
+                            title=item.title,
+                            starts_at=dt.datetime.combine(item.day, item.starts, tzinfo=zone),
+                            ends_at=dt.datetime.combine(item.day, item.ends, tzinfo=zone),
+                            place_name=item.place_name,
+                            capacity=item.capacity,
+                        )
+                    )
+            activity.save()
+            activity.save_revision().publish()
             changed = True
         return changed
 
