@@ -31,9 +31,12 @@ ReactionIn = form_schema(intake.REACT.form_class, name="ReactionIn", exclude=("s
 
 
 class RegistrationIn(form_schema(intake.REGISTER.form_class, name="RegistrationBase", exclude=("shown_at",))):
-    """A registration: the event's part ids (see `GET /agenda/events/{id}/`; none for an event without parts)."""
+    """A registration: the event's part ids (see `GET /agenda/events/{id}/`); empty or left out: every part."""
 
-    parts: list[int] = Field(default_factory=list, description="De ids van de gekozen onderdelen.")
+    parts: list[int] = Field(
+        default_factory=list,
+        description="De ids van de gekozen onderdelen; leeg of weggelaten: alle onderdelen van de bijeenkomst.",
+    )
 
 
 class SubmissionAccepted(Schema):
@@ -231,7 +234,9 @@ def register(
     if event is None:
         raise ApiProblem(404, _("Er is geen openbare bijeenkomst met dit id."))
     payload = data.dict()
-    payload["parts"] = [str(part) for part in payload.get("parts") or []]
+    # A client that names no parts registers for the whole event, as the schema says.
+    parts = payload.get("parts") or list(event.activity.event_parts.values_list("pk", flat=True))
+    payload["parts"] = [str(part) for part in parts]
     if payload.get("guests") is None:
         payload["guests"] = 0
     form = intake.REGISTER.form_class(payload, event=event, timed=False)

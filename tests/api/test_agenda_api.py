@@ -88,3 +88,17 @@ def test_the_events_list_answers_in_a_fixed_number_of_queries(client, meetup, ma
         make_event(meetup.activity, days=days)
     assert queries() == few
     assert client.get("/api/v3/agenda/events/?district=atlantis").status_code == 404
+
+
+@pytest.mark.parametrize("parts", [None, []])
+def test_a_registration_that_names_no_parts_is_for_the_whole_event(client, meetup, parts):
+    body = {"name": "Hele Avond", "email": "hele@example.org", "consent": True}
+    if parts is not None:
+        body["parts"] = parts
+    response = client.post(
+        f"/api/v3/supporters/events/{meetup.pk}/registrations/", body, content_type="application/json"
+    )
+    assert response.status_code == 202, response.content
+    registration = EventRegistration.objects.get(email="hele@example.org")
+    chosen = set(registration.parts.values_list("part_id", flat=True))
+    assert chosen == set(meetup.activity.event_parts.values_list("pk", flat=True)) and len(chosen) == 2
