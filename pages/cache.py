@@ -5,7 +5,8 @@ page (a publish, unpublish, move, delete or privacy change of any page, a site c
 generation once its transaction commits, so every page cached before it is skipped from then on. Other apps whose
 data shows on public pages (counts, lists) call `invalidate_public_pages()` after they commit a change.
 
-Only plain anonymous GETs are cached: no cookie but the CSRF and language cookies (so no session, no flash
+Only the routes named in `PAGE_CACHE_ROUTES` are cached (an allow-list: pages reached through a token never are),
+and only plain anonymous GETs: no cookie but the CSRF and language cookies (so no session, no flash
 message), and a 200 response that sets no cookie and is not marked private. The key holds the scheme, host, full
 path and language.
 
@@ -26,6 +27,7 @@ from django.core.checks import register
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
 from django.utils.cache import cc_delim_re
 
 from .conf import pages_setting
@@ -59,6 +61,15 @@ def invalidate_public_pages() -> None:
     """Stop serving every cached page, once the current transaction (if any) commits."""
     if pages_setting("PAGE_CACHE_SECONDS"):
         transaction.on_commit(_new_generation)
+
+
+def cacheable_route(path: str) -> bool:
+    """Whether `path` resolves to a route named in `PAGE_CACHE_ROUTES`."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.view_name in pages_setting("PAGE_CACHE_ROUTES")
 
 
 class PublicPageCacheMiddleware:
@@ -97,7 +108,7 @@ class PublicPageCacheMiddleware:
     def _cacheable_request(request) -> bool:
         if request.method != "GET":
             return False
-        if request.path.startswith(tuple(pages_setting("PAGE_CACHE_EXCLUDE_PREFIXES"))):
+        if not cacheable_route(request.path_info):
             return False
         ignored = {
             settings.CSRF_COOKIE_NAME,

@@ -16,15 +16,27 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_CACHE_SECONDS": 0,
     # The cache alias it uses. Shared by every process (e.g. Redis) when there is more than one.
     "PAGE_CACHE_ALIAS": "default",
-    # Paths never cached, whatever the response says. The API's answers vary by Origin (CORS) and show counts
-    # that change without a publish.
-    "PAGE_CACHE_EXCLUDE_PREFIXES": (
-        "/admin/",
-        "/django-admin/",
-        "/static/",
-        "/media/",
-        "/documents/",
-        "/api/",
+    # The routes (URL names) whose pages may be cached: an allow-list, so a new view (and every page reached
+    # through a token: preferences, confirmations, a candidate's answers, data requests) is never cached unless
+    # it is named here. Wagtail's `wagtail_serve` covers the document, its calls and activities and their
+    # version pages. The API is not listed: its answers vary by Origin (CORS) and show counts that change
+    # without a publish.
+    "PAGE_CACHE_ROUTES": (
+        "wagtail_serve",
+        "robots_txt",
+        "sitemap",
+        "pages:compare",
+        "pages:agenda",
+        "pages:agenda_feed",
+        "pages:agenda_archive",
+        "pages:agenda_district",
+        "pages:agenda_district_feed",
+        "pages:agenda_activity_feed",
+        "pages:event",
+        "pages:event_ics",
+        "newsletter:subscribe",
+        "newsletter:candidates",
+        "newsletter:candidates_party",
     ),
     # A request with any cookie but the CSRF and language cookies (a session, a flash message) is someone's own
     # view and is not cached. Name here further cookies that never change a page (e.g. a cookie-consent flag).

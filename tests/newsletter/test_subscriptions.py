@@ -226,6 +226,25 @@ def test_a_post_without_the_one_click_body_does_nothing(client, make_subscriber)
 # -- preferences --
 
 
+def test_the_preferences_page_is_never_served_from_the_page_cache(client, settings, make_subscriber):
+    # The page cache is on, as in production: a changed preference shows at once, never a stored copy.
+    settings.KVM_PAGES = {**settings.KVM_PAGES, "PAGE_CACHE_SECONDS": 300}
+    subscriber = make_subscriber("anna@example.org", audiences=("residents",))
+    url = reverse(
+        "newsletter:preferences",
+        args=[recipient_token(subscriber_id=subscriber.pk, audience_key="residents")],
+    )
+
+    def chosen_frequency() -> str:
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        return page.select_one("input[name=frequency][checked]")["value"]
+
+    before = chosen_frequency()
+    changed = Frequency.MAJOR if before != Frequency.MAJOR else Frequency.EVERY
+    type(subscriber).objects.filter(pk=subscriber.pk).update(frequency=changed)
+    assert chosen_frequency() == changed
+
+
 def test_preferences_change_audiences_and_frequency(client, make_subscriber):
     subscriber = make_subscriber("anna@example.org", audiences=("residents",))
     url = reverse(

@@ -8,10 +8,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from pages.actions import PublishVersionAction
-from pages.cache import PublicPageCacheMiddleware
+from pages.cache import PublicPageCacheMiddleware, cacheable_route
 from pages.models import ActivityPage
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +161,56 @@ def test_a_confirmed_endorsement_shows_at_once_on_a_cached_page(
             target=activity, name="Lezer", email="lezer@example.org", confirmed_at=timezone.now()
         )
     assert count() == "1"
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("newsletter:confirm", {"token": "t"}),
+        ("newsletter:preferences", {"token": "t"}),
+        ("newsletter:unsubscribe", {"token": "t"}),
+        ("newsletter:answer", {"token": "t"}),
+        ("newsletter:commitment", {"token": "t"}),
+        ("newsletter:preferences_request", {}),
+        ("supporters:confirm", {"kind": "steun", "token": "t"}),
+        ("supporters:change", {"token": "t"}),
+        ("supporters:registration_cancel", {"token": "t"}),
+        ("supporters:data_request", {}),
+        ("supporters:data_export", {"token": "t"}),
+        ("supporters:data_erase", {"token": "t"}),
+        ("supporters:reactions", {"page_id": 1}),
+        ("healthz", {}),
+    ],
+)
+def test_only_allow_listed_routes_are_cacheable(name, kwargs):
+    assert not cacheable_route(reverse(name, kwargs=kwargs))
+
+
+def test_every_allow_listed_route_exists_and_public_pages_are_cacheable():
+    from django.urls import get_resolver
+
+    def view_names(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+                yield from view_names(pattern, namespace)
+            elif pattern.name:
+                yield prefix + pattern.name
+
+    known = set(view_names(get_resolver()))
+    assert set(settings_routes()) <= known, set(settings_routes()) - known
+    for path in (
+        "/",
+        "/een-pagina/",
+        "/een-pagina/versies/1...2/",
+        "/agenda/",
+        "/kandidaten/",
+        "/robots.txt",
+    ):
+        assert cacheable_route(path), path
+
+
+def settings_routes():
+    from pages.conf import pages_setting
+
+    return pages_setting("PAGE_CACHE_ROUTES")
