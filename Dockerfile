@@ -13,4 +13,5 @@ RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
 RUN useradd --create-home kvm && mkdir -p /app/var && chown kvm /app/var
 USER kvm
 EXPOSE 8000
+# Behind a reverse proxy, run with -e TRUSTED_PROXIES=<its address> so rate limits count visitors, not the proxy.
 CMD ["gunicorn", "cms.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -6,3 +6,6 @@ class CmsConfig(AppConfig):
 
     name = "cms"
     verbose_name = "Kracht van Mokum"
+
+    def ready(self):
+        from . import client_ip  # noqa: F401  (registers its system check)

@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from pages.api import ApiProblem, check_body, form_problem, form_schema, operation
 from supporters.intake import Outcome
-from supporters.protection import RATE_LIMITED_MESSAGE
+from supporters.protection import RATE_LIMITED_MESSAGE, retry_after_seconds
 
 from .forms import CONSENT_WORDING, SubscribeForm
 from .intake import SENT_MESSAGE, subscription_take
@@ -96,7 +96,7 @@ def subscribe(request: HttpRequest, data: SubscriptionIn):
     if outcome is Outcome.INVALID:
         raise form_problem(form, loc=("body", "data"))
     if outcome is Outcome.RATE_LIMITED:
-        raise ApiProblem(429, str(RATE_LIMITED_MESSAGE))
+        raise ApiProblem(429, str(RATE_LIMITED_MESSAGE), headers={"Retry-After": str(retry_after_seconds())})
     return Status(202, {"detail": str(SENT_MESSAGE)})
 
 

@@ -1,7 +1,8 @@
 """Taking in a subscription, whichever door it comes through: the site's form or the headless API.
 
 The same steps as the supporters' submissions (`supporters.intake`): the form validates, a probable bot is answered
-as if all went well while nothing happens, the rate limits count (per IP and per address), and otherwise
+as if all went well while nothing happens, the per-IP limit counts (429), an address that had its share of mails
+changes nothing and gets the same answer, and otherwise
 `services.subscription_request` records the request and sends the confirmation link.
 """
 
@@ -9,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from supporters.intake import Outcome
-from supporters.protection import rate_limited
+from supporters.protection import mail_allowed, rate_limited
 
 from .forms import CONSENT_WORDING, SubscribeForm
 from .services import subscription_request
@@ -30,8 +31,10 @@ def subscription_take(request: HttpRequest, *, form: SubscribeForm, source_url: 
     if form.is_probably_bot():
         return Outcome.ACCEPTED
     email = form.cleaned_data["email"]
-    if rate_limited(request, group=RATE_LIMIT_GROUP, email=email):
+    if rate_limited(request, group=RATE_LIMIT_GROUP):
         return Outcome.RATE_LIMITED
+    if not mail_allowed(request, group=RATE_LIMIT_GROUP, email=email):
+        return Outcome.ACCEPTED  # the address had its share of links; the last one sent still works
     subscription_request(
         email=email,
         name=form.cleaned_data["name"],

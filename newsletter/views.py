@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from supporters.intake import Outcome
-from supporters.protection import RATE_LIMITED_MESSAGE, rate_limited
+from supporters.protection import RATE_LIMITED_MESSAGE, mail_allowed, rate_limited, retry_after_seconds
 from supporters.tokens import InvalidToken
 
 from .forms import PreferencesForm, PreferencesLinkForm, SubscribeForm
@@ -49,7 +49,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if outcome is Outcome.INVALID:
         return _page(request, "subscribe.html", {"form": form}, status=400)
     if outcome is Outcome.RATE_LIMITED:
-        return _page(request, "subscribe.html", {"form": form, "error": RATE_LIMITED_MESSAGE}, status=429)
+        return _too_many(request, "subscribe.html", form)
     return _page(request, "subscribe_sent.html")
 
 
@@ -112,6 +112,12 @@ def _initial(subscriber: Subscriber) -> dict:
     return {"audiences": sorted(keys), "frequency": subscriber.frequency}
 
 
+def _too_many(request: HttpRequest, template: str, form) -> HttpResponse:
+    response = _page(request, template, {"form": form, "error": RATE_LIMITED_MESSAGE}, status=429)
+    response["Retry-After"] = str(retry_after_seconds())
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def preferences_request(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -122,11 +128,10 @@ def preferences_request(request: HttpRequest) -> HttpResponse:
     email = form.cleaned_data["email"]
     if form.is_probably_bot():
         return _page(request, "preferences_request_sent.html")
-    if rate_limited(request, group="newsletter-preferences", email=email):
-        return _page(
-            request, "preferences_request.html", {"form": form, "error": RATE_LIMITED_MESSAGE}, status=429
-        )
-    preferences_link_request(email=email)
+    if rate_limited(request, group="newsletter-preferences"):
+        return _too_many(request, "preferences_request.html", form)
+    if mail_allowed(request, group="newsletter-preferences", email=email):
+        preferences_link_request(email=email)
     return _page(request, "preferences_request_sent.html")
 
 

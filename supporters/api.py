@@ -18,7 +18,7 @@ from pages.models import DocumentPage
 
 from . import intake, selectors
 from .forms import ENDORSE_CONSENT, REACTION_CONSENT, SIGNUP_CONSENT
-from .protection import RATE_LIMITED_MESSAGE
+from .protection import RATE_LIMITED_MESSAGE, retry_after_seconds
 
 router = Router(tags=["supporters"])
 
@@ -85,7 +85,7 @@ def _take(request: HttpRequest, kind: intake.SubmissionKind, page_id: int, data:
     if outcome is intake.Outcome.INVALID:
         raise form_problem(form, loc=("body", "data"))
     if outcome is intake.Outcome.RATE_LIMITED:
-        raise ApiProblem(429, str(RATE_LIMITED_MESSAGE))
+        raise ApiProblem(429, str(RATE_LIMITED_MESSAGE), headers={"Retry-After": str(retry_after_seconds())})
     return Status(202, {"detail": str(intake.ACCEPTED_MESSAGE)})
 
 
@@ -247,5 +247,5 @@ def register(
     if outcome is intake.Outcome.INVALID:
         raise form_problem(form, loc=("body", "data"))
     if outcome is intake.Outcome.RATE_LIMITED:
-        raise ApiProblem(429, str(RATE_LIMITED_MESSAGE))
+        raise ApiProblem(429, str(RATE_LIMITED_MESSAGE), headers={"Retry-After": str(retry_after_seconds())})
     return Status(202, {"detail": str(intake.ACCEPTED_MESSAGE)})

@@ -1,8 +1,9 @@
 """Taking in a public submission, whichever door it comes through: the site's forms or the headless API.
 
-One path for both: the form validates, the rate limits count (per IP and per address), a probable bot is answered
-as if all went well while nothing is stored, and otherwise the service records the submission and queues the
-confirmation email. The caller only chooses how to show the outcome.
+One path for both: the form validates, the per-IP limit counts (429 beyond it), a probable bot is answered as if all
+went well while nothing is stored, and otherwise the service records the submission and queues the confirmation
+email. Once an address has had its share of mails (`protection.mail_allowed`) a submission for it changes nothing
+(the links already sent stay valid) and gets the same answer. The caller only chooses how to show the outcome.
 """
 
 import enum
@@ -17,7 +18,7 @@ from pages.models import ActivityPage, CallPage, DocumentPage
 
 from . import services
 from .forms import ConsentForm, EndorseForm, ReactionForm, RegistrationForm, SignUpForm
-from .protection import rate_limited
+from .protection import mail_allowed, rate_limited
 
 TARGET_TYPES = (DocumentPage, CallPage, ActivityPage)
 
@@ -128,8 +129,10 @@ def submission_take(
     """Validate, rate-limit and (unless it looks like a bot) record one submission for `page`."""
     if not form.is_valid():
         return Outcome.INVALID
-    if rate_limited(request, group=kind.group, email=form.cleaned_data["email"]):
+    if rate_limited(request, group=kind.group):
         return Outcome.RATE_LIMITED
-    if not form.is_probably_bot():
+    if form.is_probably_bot():
+        return Outcome.ACCEPTED
+    if mail_allowed(request, group=kind.group, email=form.cleaned_data["email"]):
         kind.submit(form, page, source_url)
     return Outcome.ACCEPTED

@@ -1,5 +1,8 @@
 """Abuse protection shared by every public form (and the API): honeypot, minimum fill time, rate limits.
 
+Two limits: per visitor address (`rate_limited`: answered with 429 and `Retry-After`) and per email address
+(`mail_allowed`: counts only the mails sent; beyond it nothing changes and the answer is the same).
+
 Newsletter forms use it too: `newsletter` may read `supporters`.
 """
 
@@ -54,17 +57,34 @@ def _email_key(email: str):
     return lambda group, request: (email or "").strip().lower()
 
 
-def rate_limited(request, *, group: str, email: str | None = None) -> bool:
-    """Count this submission against the per-IP limit and, when given, the per-email limit."""
-    limited = is_ratelimited(
+def rate_limited(request, *, group: str) -> bool:
+    """Count this submission against the per-IP limit (the address the trusted proxies report, `cms.client_ip`)."""
+    return is_ratelimited(
         request, group=group, key="ip", rate=supporters_setting("RATE_PER_IP"), increment=True
     )
-    if email:
-        limited |= is_ratelimited(
-            request,
-            group=f"{group}:email",
-            key=_email_key(email),
-            rate=supporters_setting("RATE_PER_EMAIL"),
-            increment=True,
-        )
-    return limited
+
+
+def mail_allowed(request, *, group: str, email: str) -> bool:
+    """Count one mail to `email` against the per-address limit; False once the address has had its share.
+
+    Callers ask only when a mail would go out and, when False, change nothing and answer as if it went: nobody can
+    flood an inbox, and a stranger's posts in someone's name never get that person a 429 (nor tell the stranger
+    anything). The links already mailed stay valid, because nothing about the entry changes.
+    """
+    return not is_ratelimited(
+        request,
+        group=f"{group}:email",
+        key=_email_key(email),
+        rate=supporters_setting("RATE_PER_EMAIL"),
+        increment=True,
+    )
+
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def retry_after_seconds() -> int:
+    """The `Retry-After` of a 429: the length of the per-IP window (`RATE_PER_IP`, e.g. "20/h" → 3600)."""
+    _count, _slash, period = supporters_setting("RATE_PER_IP").partition("/")
+    multiple = period[:-1] or "1"
+    return int(multiple) * _PERIODS[period[-1]] if multiple.isdigit() and period[-1:] in _PERIODS else 3600

@@ -19,7 +19,7 @@ from wagtail.models import Page
 from . import intake, selectors, services
 from .forms import ChangeItemForm, DataRequestForm, RegistrationForm
 from .models import ChangeNotice
-from .protection import RATE_LIMITED_MESSAGE, rate_limited
+from .protection import RATE_LIMITED_MESSAGE, mail_allowed, rate_limited, retry_after_seconds
 from .services.notifications import CHANGE_PURPOSE
 from .services.privacy import ERASE_PURPOSE, EXPORT_PURPOSE
 from .services.registrations import registration_from_cancel_token
@@ -54,12 +54,14 @@ def invalid_token(request) -> HttpResponse:
 
 
 def too_many(request) -> HttpResponse:
-    return render(
+    response = render(
         request,
         "supporters/message.html",
         {"title": _("Even geduld"), "text": RATE_LIMITED_MESSAGE},
         status=429,
     )
+    response["Retry-After"] = str(retry_after_seconds())
+    return response
 
 
 def _submission(request, page_id: int, *, kind: intake.SubmissionKind, form_id: str, title: str):
@@ -223,10 +225,11 @@ def data_request(request):
     """Ask for an export or erasure: the links are emailed, whatever is (or is not) stored about the address."""
     form = DataRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if rate_limited(request, group="supporters:data", email=form.cleaned_data["email"]):
+        if rate_limited(request, group="supporters:data"):
             return too_many(request)
-        if not form.is_probably_bot():
-            services.personal_data_request(email=form.cleaned_data["email"])
+        email = form.cleaned_data["email"]
+        if not form.is_probably_bot() and mail_allowed(request, group="supporters:data", email=email):
+            services.personal_data_request(email=email)
         return render(
             request,
             "supporters/message.html",

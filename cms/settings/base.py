@@ -148,6 +148,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_VERBOSE = False
 
+# The reverse proxies in front of gunicorn, outermost first, comma-separated (addresses, networks or prefixes);
+# only then is their X-Forwarded-For believed (`cms.client_ip`). Empty: the peer's address, the header ignored.
+TRUSTED_PROXIES = [
+    proxy.strip() for proxy in os.environ.get("TRUSTED_PROXIES", "").split(",") if proxy.strip()
+]
+# Rate limits and login limits count the same visitor address.
+RATELIMIT_IP_META_KEY = "cms.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cms.client_ip.client_ip"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
