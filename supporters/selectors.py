@@ -1,7 +1,8 @@
 """Read-only queries. Each returns in a fixed number of queries, whatever the number of pages or supporters.
 
 Nothing here returns an email address or an unconfirmed name for public use: public selectors filter on
-`confirmed_at` and on the person's visibility choice.
+`confirmed_at` and on the person's visibility choice. (`confirmation_preview` shows the owner of a confirmation
+link their own unconfirmed entry.)
 """
 
 from collections import defaultdict
@@ -9,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, IntegerField, Max, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from pages.models import ActivityPage, CallPage
+from pages.models import ActivityPage, CallPage, DocumentPage
 
 from .models import (
     ChangeNotice,
@@ -37,6 +39,45 @@ def display_name(name: str, visibility: str) -> str:
     if visibility == Visibility.INITIALS:
         return " ".join(f"{part[0].upper()}." for part in name.split() if part)
     return ""
+
+
+@dataclass
+class PreviewLine:
+    """One thing a confirmation makes public, as the confirm page shows it: what, and how it will read."""
+
+    label: str
+    value: str
+
+
+def confirmation_preview(*, submission) -> list[PreviewLine]:
+    """Exactly what confirming `submission` makes public, in the words of the public pages (empty: only a count).
+
+    Mirrors the public lists: on the document an endorser is shown as they chose (their organisation with the full
+    name only), their message once the editors approved it, the organisation they endorse on behalf of in the list
+    of organisations; a reaction appears with its shown name once approved; sign-ups, registrations and
+    endorsements of a call or activity are only counted.
+    """
+    lines: list[PreviewLine] = []
+    if isinstance(submission, Endorsement):
+        on_document = submission.target_id is not None and (
+            DocumentPage.objects.filter(pk=submission.target_id).exists()
+        )
+        name = display_name(submission.name, submission.visibility) if on_document else ""
+        if name:
+            lines.append(PreviewLine(_("Uw naam in de lijst van steunbetuigers"), name))
+            if submission.visibility == Visibility.FULL_NAME and submission.organisation_name:
+                lines.append(PreviewLine(_("Organisatie bij uw naam"), submission.organisation_name))
+            if submission.message:
+                lines.append(
+                    PreviewLine(_("Uw bericht, zodra de redactie het heeft goedgekeurd"), submission.message)
+                )
+        if submission.on_behalf and submission.organisation_name:
+            lines.append(PreviewLine(_("Steunt als organisatie"), submission.organisation_name))
+    elif isinstance(submission, Reaction):
+        shown = display_name(submission.name, submission.visibility) or _("niet getoond")
+        lines.append(PreviewLine(_("Uw naam bij de reactie"), shown))
+        lines.append(PreviewLine(_("Uw reactie, zodra de redactie haar heeft goedgekeurd"), submission.text))
+    return lines
 
 
 def endorsement_counts(*, target_ids: Iterable[int]) -> dict[int, int]:

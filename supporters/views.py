@@ -152,6 +152,7 @@ def confirm(request, kind: str, token: str):
                 "target": target,
                 "event": event,
                 "submission": submission,
+                "preview": selectors.confirmation_preview(submission=submission),
                 "button": _("Ja, ik bevestig"),
             },
         )

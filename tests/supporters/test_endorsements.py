@@ -254,3 +254,48 @@ def test_organisation_endorses_when_confirmed_by_its_contact(client, post, small
     assert [li.get_text() for li in html.select(".endorsing-organisations li")] == ["Buurtcentrum Oost"]
     assert Endorsement.objects.get(email="els@buurt.example").organisation == buurt
     assert Endorsement.objects.get(email="nep@example.org").organisation is None
+
+
+def confirm_preview(client, link) -> dict[str, str]:
+    page = soup(client.get(link))
+    return {
+        dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(strip=True)
+        for dt in page.select("dl.confirm-preview dt")
+    }
+
+
+def test_the_confirm_page_shows_exactly_what_becomes_public(client, post, small_document):
+    document, _call, activity = small_document
+    post(
+        f"/steun/{document.pk}/steunen/",
+        endorse_data(visibility="initials", organisation_name="Buurtvereniging", message="Ik doe mee!"),
+    )
+    preview = confirm_preview(client, last_link())
+    assert preview == {
+        "Uw naam in de lijst van steunbetuigers": "J. J.",
+        "Uw bericht, zodra de redactie het heeft goedgekeurd": "Ik doe mee!",
+    }
+    page = client.get(last_link()).content.decode()
+    assert "Jan Jansen" not in page and "jan@example.org" not in page
+
+    post(f"/steun/{activity.pk}/steunen/", endorse_data(email="tel@example.org", visibility="count"))
+    assert confirm_preview(client, last_link()) == {}
+    assert "u telt alleen mee in het aantal" in client.get(last_link()).content.decode()
+
+
+def test_a_resubmission_never_changes_what_an_earlier_link_confirms(client, post, small_document):
+    document, _call, _activity = small_document
+    url = f"/steun/{document.pk}/steunen/"
+    post(url, endorse_data(message="Mijn eigen woorden"))
+    owners_link = last_link()
+    # Someone else sends the form in the owner's name, with other words.
+    post(url, endorse_data(name="Nep Naam", message="Woorden van een ander"))
+    strangers_link = last_link()
+    assert strangers_link != owners_link
+
+    refused = client.post(owners_link)
+    assert "Deze link werkt niet" in refused.content.decode()
+    assert not Endorsement.objects.filter(confirmed_at__isnull=False).exists()
+    # The newer link shows the owner what it would make public before anything is.
+    assert confirm_preview(client, strangers_link)["Uw naam in de lijst van steunbetuigers"] == "Nep Naam"
+    assert not Endorsement.objects.filter(confirmed_at__isnull=False).exists()
