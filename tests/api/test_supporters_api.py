@@ -164,12 +164,17 @@ def test_malformed_bodies_are_problems_never_500(api_post, document_with_pages, 
 
 def test_rate_limits_answer_429_in_dutch(api_post, settings, document_with_pages):
     document, call, _activity = document_with_pages
-    settings.KVM_SUPPORTERS = {"RATE_PER_EMAIL": "2/h", "RATE_PER_IP": "4/h"}
+    settings.KVM_SUPPORTERS = {"RATE_PER_EMAIL": "2/h", "RATE_PER_IP": "3/h"}
     assert api_post(f"pages/{document.pk}/endorsements/", endorsement()).status_code == 202
     assert api_post(f"pages/{document.pk}/endorsements/", endorsement()).status_code == 202
-    limited = api_post(f"pages/{call.pk}/endorsements/", endorsement())
+    assert (
+        api_post(f"pages/{document.pk}/endorsements/", endorsement(email="ander@example.org")).status_code
+        == 202
+    )
+    limited = api_post(f"pages/{call.pk}/endorsements/", endorsement(email="derde@example.org"))
     assert limited.status_code == 429
     assert limited["Content-Type"] == PROBLEM_JSON
+    assert limited["Retry-After"] == "3600"
     assert limited.json()["title"] == "Te veel verzoeken"
     assert "te vaak verstuurd" in limited.json()["detail"]
     assert not Endorsement.objects.filter(target=call).exists()
