@@ -8,4 +8,4 @@ class CmsConfig(AppConfig):
     verbose_name = "Kracht van Mokum"
 
     def ready(self):
-        from . import client_ip  # noqa: F401  (registers its system check)
+        from . import client_ip, login_limits  # noqa: F401  (a system check; the lock-notice receiver)
