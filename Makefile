@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test bench lint format deps browser system-deps lighthouse audit messages clean
+.PHONY: run test prod-check bench lint format deps browser system-deps lighthouse audit messages clean
 
 deps: $(VENV)/.deps-installed
 
@@ -61,6 +61,14 @@ test: deps node_modules/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The production topology as the README's deployment section prescribes: gunicorn (the Dockerfile's command) with
+# production settings, PostgreSQL, two qcluster workers on a Redis broker, a loopback stand-in for Postmark. Kills a
+# worker and restarts Redis mid-send; nobody gets the version twice. Needs PostgreSQL on 127.0.0.1:5432 (user
+# postgres) and /usr/bin/redis-server; uses its own database kvm_prodcheck and ports 6391 and 19311.
+prod-check: deps
+	@test -x /usr/bin/redis-server || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	$(PY) .ci/prod_check.py
 
 lint: deps
 	$(PY) -m ruff check --fix .

@@ -8,6 +8,7 @@ import statistics
 import time
 
 from _django import setup
+from _document import build_document
 
 
 def main() -> None:
@@ -20,33 +21,11 @@ def main() -> None:
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from wagtail.models import Page
 
     from pages.actions import PublishVersionAction
-    from pages.models import ActivityPage, CallPage, DocumentPage
+    from pages.models import ActivityPage
 
-    root = Page.get_first_root_node()
-    document = DocumentPage(title="Bench", slug="bench", intro="<p>Inleiding</p>")
-    root.add_child(instance=document)
-    per_call = args.activities // args.calls
-    for number in range(1, args.calls + 1):
-        call = CallPage(
-            title=f"Call {number}",
-            slug=f"call-{number}",
-            number=number,
-            body=[{"type": "paragraph", "value": "<p>Tekst van de call.</p>"}],
-        )
-        document.add_child(instance=call)
-        for index in range(per_call):
-            call.add_child(
-                instance=ActivityPage(
-                    title=f"Activiteit {number}.{index}",
-                    slug=f"a-{number}-{index}",
-                    description="<p>" + "Een activiteit met een beschrijving van enige lengte. " * 8 + "</p>",
-                    when_text="maandelijks",
-                    district="Oost",
-                )
-            )
+    document = build_document(activities=args.activities, calls=args.calls)
 
     timings = []
     for run in range(args.runs):

@@ -21,8 +21,10 @@ class NewsletterConfig(AppConfig):
         from . import checks, receivers  # noqa: F401 - checks register themselves
         from .inbound import INBOUND_SOURCE
         from .outreach import receivers as outreach_receivers
+        from .outreach.mail import OUTREACH_TEMPLATES, OutreachTemplates
         from .outreach.personal_data import OUTREACH_SOURCE
         from .personal_data import NEWSLETTER_SOURCE
+        from .personalisers import personaliser_register
 
         version_published.connect(receivers.on_version_published, dispatch_uid="newsletter.version_published")
         contacts_imported.connect(receivers.on_contacts_imported, dispatch_uid="newsletter.contacts_imported")
@@ -32,6 +34,7 @@ class NewsletterConfig(AppConfig):
         inbound.connect(receivers.on_inbound, dispatch_uid="newsletter.inbound")
         register_source(INBOUND_SOURCE)  # the received emails, in export and erasure
         register_source(OUTREACH_SOURCE)  # candidacies and commitments, in export and erasure
+        personaliser_register(templates=OUTREACH_TEMPLATES, personaliser=OutreachTemplates())
         for signal in (post_save, post_delete):
             signal.connect(
                 receivers.on_public_outreach_change,

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from .conf import newsletter_setting
 from .models import Delivery, DeliveryStatus, Mailing, MailingStatus, Suppression, SuppressionReason
-from .transport import Outcome, RecipientResult
+from .outcomes import Outcome, RecipientResult
 
 
 @dataclass(frozen=True)

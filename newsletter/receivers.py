@@ -6,18 +6,19 @@ from pages.cache import invalidate_public_pages
 
 from .feedback import tracking_event_received
 from .inbound import inbound_message_received
+from .models import MailingStatus
+from .sending import mailing_create
 from .services import contacts_subscribe
 from .webhooks import tracking_event_check
 
 
 def on_version_published(sender, version, audiences=(), send_at=None, **kwargs) -> None:
+    """The mailing is written at once, so the watchdog finds it if the broker loses the task that freezes it
+    (django-q2's Redis broker is at-most-once); freezing and sending go through the queue."""
     if audiences:
-        async_task(
-            "newsletter.tasks.start_mailing",
-            version.pk,
-            list(audiences),
-            send_at.isoformat() if send_at else None,
-        )
+        mailing = mailing_create(version=version, audience_keys=audiences, send_at=send_at)
+        if mailing is not None and mailing.status == MailingStatus.QUEUED:
+            async_task("newsletter.tasks.freeze_mailing", mailing.pk)
 
 
 def on_contacts_imported(sender, contact_ids, audience=None, **kwargs) -> None:

@@ -8,6 +8,7 @@ variants, not of recipients.
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -33,6 +34,11 @@ _MARKER = re.compile(r"\[\[kvm:([a-z_]+)\]\]")
 def marker(field: str) -> str:
     """The placeholder a rendered variant holds where a recipient's value goes."""
     return f"[[kvm:{field}]]"
+
+
+def markers_replaced(content: str, replacement: Callable[[str], str]) -> str:
+    """`content` with each marker replaced by `replacement(field)`: a recipient's value, or a provider's merge tag."""
+    return _MARKER.sub(lambda match: replacement(match.group(1)), content)
 
 
 @dataclass(frozen=True)
@@ -196,7 +202,7 @@ def render_variant(
     `since_number`: the last version this recipient received (None: first time, they get an introduction);
     `since_versions`: the versions after it up to and including `version`, whose notes and change lists are
     "what changed" (see `selectors.versions_between`); `extra_context`: what a template needs beyond that, the
-    same for every recipient of the variant (see `outreach.mail.variant_context`). A marker whose name ends in
+    same for every recipient of the variant (see `personalisers.Personaliser`). A marker whose name ends in
     `_html` becomes its `_text` twin in the plain-text part.
     """
     with translation.override("nl"):
@@ -234,7 +240,7 @@ def personalise(template: MailTemplate, recipient: RecipientContext) -> Rendered
     values = recipient.merge_values()
 
     def fill(content: str) -> str:
-        return _MARKER.sub(lambda match: values.get(match.group(1), ""), content)
+        return markers_replaced(content, lambda field: values.get(field, ""))
 
     return RenderedEmail(subject=template.subject, html=fill(template.html), text=fill(template.text))
 

@@ -26,12 +26,12 @@ from . import ledger
 from .conf import newsletter_setting
 from .links import LinkBuilder, recipient_token
 from .models import Audience, Mailing, MailingEvent, MailingStatus
-from .outreach.links import AnswerLinkBuilder
-from .outreach.mail import OutreachPersonaliser, is_outreach, personal_values, variant_context
+from .outcomes import Outcome
+from .personalisers import BatchValues, personaliser_for
 from .render import MailTemplate, RecipientContext, RenderedEmail, personalise, render_variant
 from .replies import delivery_reply_headers
 from .selectors import mailing_recipients, still_wanted, versions_between
-from .transport import Outcome, OutgoingBatch, OutgoingRecipient, Transport, send_email
+from .transport import OutgoingBatch, OutgoingRecipient, Transport, send_email
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +57,9 @@ def mailing_create(
     if not audiences:
         return None
     later = send_at is not None and send_at > timezone.now()
+    # By id: a mailing built from `version` would be cached on it as `version.mailing` and go stale as it sends.
     mailing, created = Mailing.objects.get_or_create(
-        version=version,
+        version_id=version.pk,
         defaults={
             "send_at": send_at if later else None,
             "status": MailingStatus.SCHEDULED if later else MailingStatus.QUEUED,
@@ -277,7 +278,7 @@ class MailingSender:
         self.headers = {"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         self.list_domain = newsletter_setting("LIST_ID_DOMAIN")
         self.report = SendReport()
-        self.outreach = OutreachPersonaliser(mailing_id=mailing.pk)
+        self.batch_values: dict[int, BatchValues] = {}
 
     def variant(self, audience, since_number: int | None) -> MailTemplate:
         key = (getattr(audience, "pk", None), since_number)
@@ -288,14 +289,20 @@ class MailingSender:
                 audience=audience,
                 since_number=since_number,
                 since_versions=since,
-                extra_context=variant_context(version=self.version, audience=audience),
+                extra_context=personaliser_for(audience).variant_context(
+                    version=self.version, audience=audience
+                ),
             )
             self.report.renders += 1
         return self.variants[key]
 
     def outgoing(self, template: MailTemplate, audience, rows) -> OutgoingBatch:
         people = []
-        extras = self.outreach.values(row.subscriber_id for row in rows) if is_outreach(audience) else {}
+        if audience.pk not in self.batch_values:
+            self.batch_values[audience.pk] = personaliser_for(audience).batch_values(
+                mailing_id=self.mailing.pk
+            )
+        extras = self.batch_values[audience.pk].values(row.subscriber_id for row in rows)
         for row in rows:
             token = recipient_token(subscriber_id=row.subscriber_id, audience_key=audience.key)
             context = RecipientContext(
@@ -353,10 +360,12 @@ class MailingSender:
                 except Exception:
                     ledger.release(batch=claim.batch)
                     raise
+                # Wait for the rate limit while the rows are only claimed: a crash now lets them be sent later,
+                # whereas rows marked "sending" would become uncertain although nothing left.
+                throttle.before(len(rows))
                 held = set(ledger.mark_sending(batch=claim.batch, ids=[row.id for row in rows]))
                 if len(held) != len(rows):
                     batch.recipients[:] = [r for r in batch.recipients if r.delivery_id in held]
-                throttle.before(len(batch.recipients))
                 results = transport.deliver(batch)
                 ledger.record(batch=claim.batch, results=results)
                 self.report.add(results)
@@ -530,21 +539,14 @@ def preview_email(
         audience=audience,
         since_number=since_number,
         since_versions=since,
-        extra_context=variant_context(version=version, audience=audience),
+        extra_context=personaliser_for(audience).variant_context(version=version, audience=audience),
     )
     links = LinkBuilder()
-    extra = {}
-    if is_outreach(
-        audience
-    ):  # a sample candidate; the answer links lead to the (harmless) answer page of no one
-        extra = personal_values(
-            party="Voorbeeldpartij", position=1, contact_id=0, mailing_id=0, links=AnswerLinkBuilder()
-        )
     context = RecipientContext(
         name=name,
         unsubscribe_url=links.preferences_request,
         preferences_url=links.preferences_request,
-        extra=extra,
+        extra=personaliser_for(audience).sample_values(),
     )
     return personalise(template, context)
 

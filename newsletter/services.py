@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from supporters.conf import supporters_setting
-from supporters.models import Contact, ContactRole
+from supporters.models import Contact, ContactRole, LegalBasis
 from supporters.tokens import InvalidToken
 
 from .links import LinkBuilder, RecipientLink, confirm_token, read_confirm_token, recipient_token
@@ -225,6 +225,7 @@ def contacts_subscribe(*, contact_ids: Iterable[int], audience_key: str | None =
     now = timezone.now()
     added = 0
     ids = list(dict.fromkeys(contact_ids))
+    wording = {basis: _("Grondslag: %(basis)s") % {"basis": label} for basis, label in LegalBasis.choices}
     for chunk in _chunks(ids):
         wanted: dict[str, tuple[Contact, list[Audience]]] = {}
         for contact in Contact.objects.filter(pk__in=chunk).only(
@@ -247,7 +248,7 @@ def contacts_subscribe(*, contact_ids: Iterable[int], audience_key: str | None =
                     name=contact.name[:120],
                     source=SubscriberSource.IMPORT,
                     confirmed_at=now,
-                    consent_wording=_("Grondslag: %(basis)s") % {"basis": contact.get_legal_basis_display()},
+                    consent_wording=wording.get(contact.legal_basis, ""),
                     consent_at=now,
                     contact_id=contact.pk,
                 )

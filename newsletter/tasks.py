@@ -4,7 +4,6 @@ import datetime as dt
 
 from .feedback import tracking_event_process, tracking_events_sweep
 from .inbound import inbound_message_process
-from .outreach.services import reminders_send
 from .sending import mailing_launch, mailing_send, mailing_start, mailing_watch, mailings_due, mailings_watch
 from .services import (
     confirmation_send,
@@ -60,10 +59,6 @@ def subscribe_contacts(contact_ids: list[int], audience_key: str | None = None) 
 
 def process_tracking_event(event_pk: int) -> None:
     tracking_event_process(event_pk=event_pk)
-
-
-def send_reminders(mailing_id: int, days: int | None = None) -> int:
-    return reminders_send(mailing_id=mailing_id, days=days)
 
 
 def process_inbound_message(message_pk: int) -> None:

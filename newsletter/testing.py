@@ -51,20 +51,19 @@ class ProviderStandIn:
         self.messages: list[dict[str, Any]] = []
         self.planned: list[str] = []  # "error" / "hang" for the next calls, before any random faults
         self.in_flight = 0
+        self.in_flight_since: dict[int, float] = {}  # client port → time.monotonic() its request came in
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
 
     # -- lifecycle --
 
+    def handler_base(self) -> type["StandInHandler"]:
+        """The request handler this stand-in answers with; the stand-ins of other providers return their own."""
+        return StandInHandler
+
     def start(self) -> "ProviderStandIn":
-        stand_in = self
-
-        class Handler(_Handler):
-            """The request handler bound to this stand-in."""
-
-            provider = stand_in
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        handler = type("Handler", (self.handler_base(),), {"provider": self})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -170,7 +169,7 @@ def _rendered(message: dict[str, Any], common: dict[str, Any], path: str) -> dic
     }
 
 
-class _Handler(BaseHTTPRequestHandler):
+class StandInHandler(BaseHTTPRequestHandler):
     """Postmark's API, as far as sending goes."""
 
     provider: ProviderStandIn
@@ -192,13 +191,16 @@ class _Handler(BaseHTTPRequestHandler):
         provider = self.provider
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        port = self.client_address[1]  # one request at a time per connection (HTTP/1.1 without pipelining)
         with provider.lock:
             provider.in_flight += 1
+            provider.in_flight_since[port] = time.monotonic()
         try:
             self._post(raw)
         finally:
             with provider.lock:
                 provider.in_flight -= 1
+                provider.in_flight_since.pop(port, None)
 
     def _post(self, raw: bytes) -> None:
         provider = self.provider

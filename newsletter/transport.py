@@ -12,7 +12,6 @@ Two ways to hand a batch over, chosen from the configured backend (see `merge_fi
 - one message per recipient, personalised here (SMTP, the outbox, SES without templates, any other backend).
 """
 
-import enum
 import re
 import smtplib
 import socket
@@ -36,7 +35,14 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from .conf import newsletter_setting
-from .render import MailTemplate, RenderedEmail, marker
+from .outcomes import Outcome, RecipientResult
+from .render import MailTemplate, RenderedEmail, markers_replaced
+
+try:  # boto3 (anymail's Amazon SES backend) is an optional extra
+    from botocore.config import Config as BotoConfig
+    from botocore.exceptions import HTTPClientError as BotoHTTPClientError
+except ImportError:  # pragma: no cover
+    BotoConfig, BotoHTTPClientError = None, ()
 
 # anymail backends whose batch sending merges per-recipient values into one body, and their merge syntax
 # (raw, unescaped substitution: values are escaped by `render` where needed).
@@ -47,15 +53,6 @@ KNOWN_MERGE_FORMATS = {
 }
 SENT_STATUSES = {"sent", "queued", "scheduled", "unknown"}
 REJECTED_STATUSES = {"rejected", "invalid"}
-
-
-class Outcome(enum.Enum):
-    """What became of one recipient of a batch."""
-
-    SENT = "sent"
-    RETRY = "retry"
-    REJECTED = "rejected"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -78,16 +75,6 @@ class OutgoingBatch:
     headers: dict[str, str] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
     tag: str = "nieuwsbrief"
-
-
-@dataclass(frozen=True)
-class RecipientResult:
-    """The outcome for one recipient, with the provider's message id or the error as the provider gave it."""
-
-    delivery_id: int
-    outcome: Outcome
-    message_id: str = ""
-    error: str = ""
 
 
 def merge_field_format(connection) -> str | None:
@@ -125,6 +112,8 @@ def classify_error(error: BaseException) -> Outcome:
         text = str(error.__cause__ or error)
         refused = "NewConnectionError" in text or "Connection refused" in text or "Name or service" in text
         return Outcome.RETRY if refused else Outcome.UNKNOWN
+    if isinstance(error, AnymailAPIError) and isinstance(error.__cause__, BotoHTTPClientError):
+        return Outcome.UNKNOWN  # boto3 (SES): the request went out, its answer did not come (read time-out …)
     if isinstance(error, AnymailAPIError):
         return Outcome.RETRY  # the provider answered: it did not take the message (5xx, 429, 4xx …)
     if isinstance(error, AnymailError):
@@ -148,12 +137,23 @@ def _error_text(error: BaseException, message=None) -> str:
     return text[:2000]
 
 
+def _without_boto_resends(connection) -> None:
+    """One attempt per hand-over for anymail's SES backend (before it opens its client): botocore by itself
+    resends a call whose answer timed out, and for SendEmail that is the same mail again. The ledger retries
+    what provably did not arrive, and leaves the rest to the editor."""
+    params = getattr(connection, "client_params", None)
+    if getattr(connection, "esp_name", "") == "Amazon SES" and isinstance(params, dict) and BotoConfig:
+        once = BotoConfig(retries={"total_max_attempts": 1})
+        params["config"] = params["config"].merge(once) if params.get("config") else once
+
+
 class Transport:
     """Hands batches to the configured email backend over one open connection (use as a context manager)."""
 
     def __init__(self, connection=None):
         self.connection = connection or get_connection()
         self.format = merge_field_format(self.connection)
+        _without_boto_resends(self.connection)
 
     def __enter__(self) -> "Transport":
         self.connection.open()
@@ -179,9 +179,7 @@ class Transport:
         if "{{" in self.format:
             # Mustache-style providers would read a literal "{{" in the document as a tag.
             content = content.replace("{{", "&#123;&#123;" if is_html else "{\u200b{")
-        for name in re.findall(r"\[\[kvm:([a-z_]+)\]\]", content):
-            content = content.replace(marker(name), self.format % name)
-        return content
+        return markers_replaced(content, lambda field: self.format % field)
 
     def _deliver_merged(self, batch: OutgoingBatch) -> list[RecipientResult]:
         message = AnymailMessage(
@@ -233,9 +231,7 @@ class Transport:
 
     def _deliver_one(self, batch: OutgoingBatch, recipient: OutgoingRecipient) -> RecipientResult:
         def fill(content: str) -> str:
-            return re.sub(
-                r"\[\[kvm:([a-z_]+)\]\]", lambda match: recipient.values.get(match.group(1), ""), content
-            )
+            return markers_replaced(content, lambda field: recipient.values.get(field, ""))
 
         headers = {**batch.headers, **recipient.headers}
         message_id = ""

@@ -105,6 +105,9 @@ def version_compare(request, document: DocumentPage, first, second):
             "changes": comparison["changes"],
             "identical": comparison["identical"] or (new is None and not comparison["changes"]),
             "show_all": show_all,
+            # "What changed in version n" (n-1...n) is a page worth finding; other pairs, the live text and the
+            # full reprint repeat it, so search engines are asked to skip them.
+            "indexable": new is not None and new.number == old.number + 1 and not show_all,
         },
     )
 

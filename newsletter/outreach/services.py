@@ -23,7 +23,7 @@ from .selectors import reminder_due
 
 logger = logging.getLogger(__name__)
 
-REMINDER_TASK = "newsletter.tasks.send_reminders"
+REMINDER_TASK = "newsletter.outreach.tasks.send_reminders"
 
 
 def answer_record(

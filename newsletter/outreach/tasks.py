@@ -2,6 +2,7 @@
 
 from .commitments import commitments_ask_again
 from .digest import commitment_digest_send
+from .services import reminders_send
 
 
 def ask_again_about_changed_calls(version_id: int) -> int:
@@ -11,3 +12,7 @@ def ask_again_about_changed_calls(version_id: int) -> int:
 def send_commitment_digest() -> int:
     digest = commitment_digest_send()
     return digest.commitments if digest else 0
+
+
+def send_reminders(mailing_id: int, days: int | None = None) -> int:
+    return reminders_send(mailing_id=mailing_id, days=days)

@@ -239,6 +239,75 @@ def test_an_editor_publishes_a_version_subscribers_get_it_and_one_click_unsubscr
     no_browser_errors(page)
 
 
+# -- 3b. the send path an editor trusts: a test mail to typed addresses, who gets it, the number confirmed, progress --
+
+
+def confirmed_member(email: str, *audience_keys: str) -> Subscriber:
+    subscriber = Subscriber.objects.create(
+        email=email, name=email.split("@")[0].title(), confirmed_at=timezone.now()
+    )
+    for key in audience_keys:
+        audience, _ = Audience.objects.get_or_create(key=key, defaults={"name": key.title()})
+        Subscription.objects.create(subscriber=subscriber, audience=audience)
+    return subscriber
+
+
+def test_an_editor_test_mails_typed_addresses_sees_who_gets_it_confirms_the_number_and_follows_the_progress(
+    page, site, outbox, editor, editor_password
+):
+    document = DocumentPage.objects.get(slug="calls-to-action")
+    Audience.objects.get_or_create(key="allies", defaults={"name": "Bondgenoten"})
+    for email in ("an@example.org", "bo@example.org"):
+        confirmed_member(email, "residents")
+    confirmed_member("cas@example.org", "residents", "allies")  # on both lists: one mail
+    confirmed_member("dewi@example.org", "allies")
+    log_in(page, site, editor, editor_password)
+
+    # A test mail, before anything goes out: to the addresses the editor types, rendered as for the residents.
+    page.goto(site.url("/admin/nieuwsbrief/voorbeeld/"))
+    page.get_by_label("Document").select_option(label=document.title)
+    page.get_by_label("Doelgroep").select_option(label="Bewoners")
+    page.get_by_role("button", name="Toon voorbeeld").click()
+    page.get_by_label("Testmail naar").fill("geen-adres")
+    page.get_by_role("button", name="Stuur een testmail").click()
+    assert page.locator("form.test-send [role=alert]").inner_text().strip() != ""
+    assert outbox.messages() == [], "a bad address sends nothing"
+    page.get_by_label("Testmail naar").fill("collega@example.org, redactie@example.org")
+    page.get_by_role("button", name="Stuur een testmail").click()
+    page.wait_for_load_state()
+    assert "De testmail is verstuurd naar collega@example.org, redactie@example.org" in page.content()
+    tests = outbox.messages()
+    assert sorted(str(m["To"]) for m in tests) == ["collega@example.org", "redactie@example.org"]
+    assert all(str(m["Subject"]).startswith("[TEST] ") for m in tests)
+
+    # Who gets it, per audience and in total (each person once), then the number confirmed on the button.
+    versions = document.versions.count()
+    page.goto(site.url(f"/admin/documents/{document.pk}/publish-version/"))
+    page.get_by_label("Wat is er veranderd").fill("Een versie voor bewoners en bondgenoten.")
+    page.get_by_label("Bewoners").check()
+    page.get_by_label("Bondgenoten").check()
+    page.get_by_role("button", name="Publiceer versie").click()
+    who = page.locator("section.notify-preview").inner_text()
+    assert "Bewoners: 3 ontvanger(s)" in who and "Bondgenoten: 2 ontvanger(s)" in who
+    assert "Totaal: 4 ontvanger(s)" in who
+    assert document.versions.count() == versions, "nothing is published before the confirmation"
+    check_accessibility(page)
+    page.get_by_role("button", name="Verstuur aan 4 ontvangers").click()
+    page.wait_for_url(re.compile(rf"/admin/pages/{document.pk}/$"))
+
+    # The success message links to the mailing's progress.
+    page.get_by_role("link", name="Voortgang van de verzending").click()
+    page.wait_for_url(re.compile(r"/admin/nieuwsbrief/\d+/$"))
+    assert "Voortgang: 4 van 4" in page.locator(".mailing-summary").inner_text()
+    check_accessibility(page)
+    received = [str(m["To"]) for m in outbox.messages()[len(tests) :]]
+    assert sorted(received) == sorted(
+        f"{e.split('@')[0].title()} <{e}>"
+        for e in ("an@example.org", "bo@example.org", "cas@example.org", "dewi@example.org")
+    )
+    no_browser_errors(page)
+
+
 # -- 4. a candidate answers the dialogue (issue 6) --
 
 

@@ -14,9 +14,6 @@ pytestmark = E2E
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 MINIMUM = 0.95
-# Pages that carry `noindex` on purpose: a comparison exists for every pair of versions, so search engines get the
-# versions themselves. Their SEO score is judged without the "is-crawlable" audit, which noindex fails by design.
-NOINDEX_ON_PURPOSE = {"comparison"}
 
 
 # A trace Lighthouse failed to record (NO_NAVSTART and the like, seen on a busy 2-core machine) ends with this advice;
@@ -63,18 +60,6 @@ def failing_audits(report: dict, category: str) -> list[str]:
     ]
 
 
-def score_without(report: dict, category: str, excluded: str) -> float:
-    """The category's score as Lighthouse weighs it (weighted mean of the scored audits), without one audit."""
-    scored = [
-        (ref["weight"], report["audits"][ref["id"]]["score"])
-        for ref in report["categories"][category]["auditRefs"]
-        if ref.get("weight")
-        and ref["id"] != excluded
-        and report["audits"][ref["id"]].get("score") is not None
-    ]
-    return sum(weight * score for weight, score in scored) / sum(weight for weight, _ in scored)
-
-
 def test_lighthouse_scores_at_least_95_on_a_phone(live_site, request):
     if not CHROMIUM.exists():
         missing(f"No Chromium at {CHROMIUM}")
@@ -87,9 +72,6 @@ def test_lighthouse_scores_at_least_95_on_a_phone(live_site, request):
         assert report["lighthouseVersion"] == "12.2.3"
         assert report["configSettings"]["formFactor"] == "mobile"
         scores[name] = {category: report["categories"][category]["score"] for category in CATEGORIES}
-        if name in NOINDEX_ON_PURPOSE:
-            assert report["audits"]["is-crawlable"]["score"] == 0, f"{name} is meant to carry noindex"
-            scores[name]["seo"] = score_without(report, "seo", "is-crawlable")
         for category in CATEGORIES:
             if scores[name][category] is None or scores[name][category] < MINIMUM:
                 problems.append(

@@ -9,6 +9,7 @@ from newsletter.models import (
     BUILTIN_AUDIENCES,
     Audience,
     Frequency,
+    Mailing,
     Subscriber,
     SubscriberSource,
     Subscription,
@@ -161,3 +162,24 @@ def read_outbox(outbox):
         return found
 
     return read
+
+
+@pytest.fixture
+def frozen_mailing(make_document, make_subscriber):
+    """frozen_mailing(n=5, people=[(email, name)]) → a mailing of a new version to n residents ("Lezer i"
+    <lezer0000i@example.org>) and the `people` given, recipients frozen, nothing sent yet."""
+    from newsletter.sending import mailing_create, mailing_freeze
+
+    def build(n: int = 5, *, audiences=("residents",), people=()) -> Mailing:
+        document = make_document(calls=1, activities_per_call=1)
+        for index in range(n):
+            make_subscriber(f"lezer{index:05d}@example.org", name=f"Lezer {index}", audiences=audiences)
+        for email, name in people:
+            make_subscriber(email, name=name, audiences=audiences)
+        version = PublishVersionAction(document, note="Nieuwe versie.", skip_permission_check=True).execute()
+        mailing = mailing_create(version=version, audience_keys=audiences)
+        mailing_freeze(mailing_id=mailing.pk)
+        mailing.refresh_from_db()
+        return mailing
+
+    return build

@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_q.models import Schedule
 
-from newsletter import tasks
 from newsletter.feedback import tracking_event_process
 from newsletter.links import RecipientLink
 from newsletter.models import Delivery, Reminder, TrackingEvent
+from newsletter.outreach import tasks
 from newsletter.outreach.links import AnswerLink
 from newsletter.outreach.services import answer_record
 from newsletter.services import unsubscribe
@@ -93,13 +93,13 @@ def test_the_editor_plans_the_reminder_as_a_django_q_schedule(client, admin_user
     response = client.post(f"/admin/nieuwsbrief/kandidaten/?verzending={mailing.pk}", {"days": "10"})
     assert response.status_code == 302
     schedule = Schedule.objects.get(name=f"outreach-reminder-{mailing.pk}")
-    assert schedule.func == "newsletter.tasks.send_reminders"
+    assert schedule.func == "newsletter.outreach.tasks.send_reminders"
     assert schedule.schedule_type == Schedule.ONCE
     assert eval(schedule.args) == (mailing.pk, 10)  # noqa: S307 - django-q stores args as a repr
     expected = (mailing.finished_at or mailing.frozen_at) + dt.timedelta(days=10)
     assert abs(schedule.next_run - expected) < dt.timedelta(seconds=5)
     client.post(f"/admin/nieuwsbrief/kandidaten/?verzending={mailing.pk}", {"days": "3"})
-    assert Schedule.objects.filter(func="newsletter.tasks.send_reminders").count() == 1
+    assert Schedule.objects.filter(func="newsletter.outreach.tasks.send_reminders").count() == 1
     assert (
         "Gepland op" in client.get(f"/admin/nieuwsbrief/kandidaten/?verzending={mailing.pk}").content.decode()
     )

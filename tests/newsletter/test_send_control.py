@@ -68,6 +68,30 @@ def test_dry_run_prints_the_counts_that_are_then_sent_and_changes_nothing(
     assert mailing.deliveries.filter(since_number=1, audience__key="residents").count() == 4
 
 
+def test_a_publish_whose_task_the_broker_loses_is_sent_by_the_watchdog(
+    make_document, make_subscriber, outbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    document = make_document(calls=1, activities_per_call=1)
+    make_subscriber("lezer@example.org", audiences=("residents",))
+    lost = []
+    monkeypatch.setattr("newsletter.receivers.async_task", lambda *args, **kwargs: lost.append(args))
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), django_capture_on_commit_callbacks(execute=True):
+        publish_version(document, "--note", "Redis herstart.", "--notify", "residents")
+    assert lost, "the publish handed its task to the broker, which lost it (a Redis restart)"
+    mailing = Mailing.objects.get()
+    assert mailing.status == MailingStatus.QUEUED, "the mailing itself is in the database"
+
+    with time_machine.travel(start + dt.timedelta(minutes=1), tick=False):
+        tasks.watch_mailings()  # the minutely watchdog
+    mailing.refresh_from_db()
+    assert mailing.status == MailingStatus.DONE
+    assert list(mailing.deliveries.values_list("email", "status")) == [
+        ("lezer@example.org", DeliveryStatus.SENT)
+    ]
+    assert len(list(outbox.glob("*.eml"))) == 1
+
+
 def test_send_at_publishes_now_and_sends_nothing_before_its_time(
     make_document, make_subscriber, outbox, django_capture_on_commit_callbacks
 ):

@@ -12,28 +12,10 @@ from django_q.models import Schedule
 
 from newsletter import ledger, sending
 from newsletter.models import Delivery, DeliveryStatus, Mailing, MailingStatus, Suppression, SuppressionReason
-from newsletter.sending import mailing_create, mailing_freeze, mailing_send
+from newsletter.sending import mailing_freeze, mailing_send
 from newsletter.transport import Transport
-from pages.actions import PublishVersionAction
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def frozen_mailing(make_document, make_subscriber):
-    """frozen_mailing(n=5) → a mailing of a new version to n residents, recipients frozen, nothing sent yet."""
-
-    def build(n: int = 5, *, audiences=("residents",)) -> Mailing:
-        document = make_document(calls=1, activities_per_call=1)
-        for index in range(n):
-            make_subscriber(f"lezer{index:05d}@example.org", name=f"Lezer {index}", audiences=audiences)
-        version = PublishVersionAction(document, note="Nieuwe versie.", skip_permission_check=True).execute()
-        mailing = mailing_create(version=version, audience_keys=audiences)
-        mailing_freeze(mailing_id=mailing.pk)
-        mailing.refresh_from_db()
-        return mailing
-
-    return build
 
 
 def statuses(mailing) -> dict[str, int]:
@@ -147,6 +129,36 @@ def test_throttling_keeps_to_max_per_second(settings, provider, frozen_mailing, 
     per_sender_rate = 50 / senders
     # Waiting before each call after the first: the recipients already handed over, at the sender's rate.
     assert sum(clock.sleeps) == pytest.approx((120 - sizes[-1]) / per_sender_rate)
+
+
+class SenderKilled(BaseException):
+    """Stands in for SIGKILL: nothing after it runs, not even the send loop's own clean-up."""
+
+
+def test_a_sender_killed_while_waiting_for_the_rate_limit_leaves_nothing_uncertain(
+    settings, provider, frozen_mailing, monkeypatch
+):
+    settings.KVM_NEWSLETTER = {"MAX_PER_SECOND": 50, "SENDERS": 1, "BATCH_SIZE": 500}
+    clock = FakeClock()
+
+    def killed_while_waiting(seconds: float) -> None:
+        raise SenderKilled
+
+    monkeypatch.setattr(sending, "monotonic", clock.monotonic)
+    monkeypatch.setattr(sending, "sleep", killed_while_waiting)
+    mailing = frozen_mailing(80)
+    with pytest.raises(SenderKilled):
+        mailing_send(mailing_id=mailing.pk)
+    assert provider.total == 50, "the first batch went out; the second was waiting for its turn"
+
+    mailing.deliveries.update(claimed_until=timezone.now() - dt.timedelta(seconds=1))  # the lease ran out
+    assert ledger.recover_stale(mailing_id=mailing.pk) == 0
+    assert statuses(mailing) == {DeliveryStatus.SENT: 50, DeliveryStatus.PENDING: 30}
+
+    monkeypatch.setattr(sending, "sleep", clock.sleep)
+    mailing_send(mailing_id=mailing.pk)
+    assert statuses(mailing) == {DeliveryStatus.SENT: 80}
+    assert provider.duplicates() == {}
 
 
 # -- transient errors, permanent rejections, unknown outcomes --

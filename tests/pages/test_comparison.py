@@ -142,6 +142,25 @@ def test_compare_marks_word_level_insertions_and_deletions(client, make_document
     assert [i.get_text() for i in text.select("ins")] == ["de buurtborrel."]
 
 
+def test_what_changed_in_a_version_is_indexable_and_other_comparisons_are_not(client, make_document):
+    document = make_document(calls=1, activities_per_call=1)
+    for number in (1, 2, 3):
+        republish(first_activity(), description=f"<p>Beschrijving {number}.</p>")
+        publish(document, note=f"Versie {number}")
+    republish(first_activity(), description="<p>Nog niet in een versie.</p>")
+
+    def robots(path):
+        page = soup(client.get(f"{document.url}{path}", HTTP_HOST="localhost"))
+        meta = page.select_one('meta[name="robots"]')
+        canonical = page.select_one('link[rel="canonical"]')
+        return (meta["content"] if meta else None), (canonical["href"] if canonical else None)
+
+    assert robots("versies/2...3/") == (None, f"http://localhost{document.url}versies/2...3/")
+    assert robots("versies/2...3/?alles=1") == ("noindex", None)  # the whole text again
+    assert robots("versies/1...3/") == ("noindex", None)  # another pair: repeats the two above
+    assert robots("versies/3...nu/") == ("noindex", None)  # the live text changes without a version
+
+
 def test_every_change_list_link_resolves_to_an_id_on_the_page(client, make_document):
     document = make_document(calls=3, activities_per_call=2)
     publish(document, note="Eerste")

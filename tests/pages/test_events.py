@@ -145,6 +145,7 @@ def _queries(client, url) -> int:
         "/agenda/archief/",
         "/agenda/feed.ics",
         "/agenda/stadsdeel/noord/feed.ics",
+        "/agenda/activiteit/{activity}/feed.ics",
     ],
 )
 def test_agenda_and_feeds_answer_in_a_constant_number_of_queries(client, make_document, url):
@@ -152,8 +153,9 @@ def test_agenda_and_feeds_answer_in_a_constant_number_of_queries(client, make_do
     for n in (10, 1000):
         document = make_document(calls=1, activities_per_call=1)
         activity = ActivityPage.objects.descendant_of(document).get()
+        path = url.format(activity=activity.pk)
         Event.objects.all().delete()
-        if "archief" in url:
+        if "archief" in path:
             _bulk_events(activity, n, None)
             Event.objects.update(
                 starts_at=timezone.now() - dt.timedelta(days=400),
@@ -165,7 +167,9 @@ def test_agenda_and_feeds_answer_in_a_constant_number_of_queries(client, make_do
             event=Event.objects.first(), email=f"r{n}@example.org", confirmed_at=timezone.now()
         )
         RegistrationPart.objects.create(registration=registration)
-        counts.append(_queries(client, url))
+        counts.append(_queries(client, path))
+        if "activiteit" in path:
+            assert len(ics_events(client.get(path))) == n
     assert counts[0] == counts[1], counts
     assert counts[0] <= 12
 
