@@ -1,12 +1,13 @@
 #!/usr/bin/env python
 """Benchmark: send a version to 10,000 and 100,000 recipients, as the workers do, through anymail's real Postmark
-backend (bulk API) to the loopback provider stand-in (`newsletter.testing`).
+backend (bulk API) or its real Mailgun backend (batch sending, `--provider mailgun`) to the loopback stand-in for
+that provider (`newsletter.testing`, `newsletter.testing_mailgun`).
 
 Measures: recipients per second handed to the provider, time to freeze the recipients, peak memory of the
 sending processes, and database queries per 1,000 recipients. The senders are separate processes (two by default,
 like two django-q2 workers on one mailing) running the worker task `newsletter.tasks.send_mailing`.
 
-    python bench/newsletter_send.py [--sizes 10000,100000] [--senders 2]
+    python bench/newsletter_send.py [--sizes 10000,100000] [--senders 2] [--provider postmark|mailgun]
 
 Database: DATABASE_URL when set (its database is dropped and re-created!), otherwise PostgreSQL on 127.0.0.1
 (database `kvm_bench_newsletter`), otherwise an SQLite file in var/bench/. Results also go to
@@ -28,15 +29,37 @@ RESULTS = ROOT / "var" / "bench" / "newsletter_send.json"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/kvm_bench_newsletter"
 
 
-def environment(database_url: str, provider_url: str) -> dict[str, str]:
+PROVIDERS = {
+    "postmark": lambda stand_in: {
+        "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+        "ANYMAIL_POSTMARK_SERVER_TOKEN": "bench",
+        "ANYMAIL_POSTMARK_API_URL": stand_in.url,
+        "ANYMAIL_POSTMARK_USE_BULK_API": "1",
+    },
+    "mailgun": lambda stand_in: {
+        "EMAIL_BACKEND": "anymail.backends.mailgun.EmailBackend",
+        "ANYMAIL_MAILGUN_API_KEY": "bench",
+        "ANYMAIL_MAILGUN_API_URL": stand_in.api_url,
+    },
+}
+
+
+def stand_in_for(provider: str):
+    if provider == "mailgun":
+        from newsletter.testing_mailgun import MailgunStandIn
+
+        return MailgunStandIn()
+    from newsletter.testing import ProviderStandIn
+
+    return ProviderStandIn()
+
+
+def environment(database_url: str, provider: str, stand_in) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.base",
         "DATABASE_URL": database_url,
-        "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
-        "ANYMAIL_POSTMARK_SERVER_TOKEN": "bench",
-        "ANYMAIL_POSTMARK_API_URL": provider_url,
-        "ANYMAIL_POSTMARK_USE_BULK_API": "1",
+        **PROVIDERS[provider](stand_in),
         "BASE_URL": "https://krachtvanmokum.example",
         "LOG_LEVEL": "WARNING",
         "NEWSLETTER_MAX_PER_SECOND": "",
@@ -200,7 +223,7 @@ def measure(size: int, senders: int, document, provider, env) -> dict:
         "received_by_provider": received,
         "duplicates": len(duplicates),
         "mailing_status": mailing.status,
-        "provider_calls": sum(1 for call in provider.calls if call["path"] == "/email/bulk"),
+        "provider_calls": len(provider.calls),
         "freeze_seconds": round(freeze_seconds, 2),
         "send_seconds": round(send_seconds, 2),
         "total_seconds": round(freeze_seconds + send_seconds, 2),
@@ -224,18 +247,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--senders", type=int, default=2)
+    parser.add_argument("--provider", choices=sorted(PROVIDERS), default="postmark")
     parser.add_argument("--sender", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sender:
         sender(args.sender)
         return
 
-    from newsletter.testing import ProviderStandIn
-
     sizes = [int(size) for size in args.sizes.split(",")]
     url = database_url()
-    with ProviderStandIn() as provider:
-        env = environment(url, provider.url)
+    with stand_in_for(args.provider) as provider:
+        env = environment(url, args.provider, provider)
         os.environ.update(env)
         recreate_database(url)
         import django
@@ -243,7 +265,11 @@ def main() -> None:
         django.setup()
         from django.db import connection
 
-        print(f"Database: {connection.vendor}; senders: {args.senders}; CPUs: {os.cpu_count()}", flush=True)
+        print(
+            f"Database: {connection.vendor}; provider: {args.provider}; senders: {args.senders}; "
+            f"CPUs: {os.cpu_count()}",
+            flush=True,
+        )
         started = time.time()
         document = populate(max(sizes), sizes)
         print(f"Set-up: {max(sizes)} subscribers in {time.time() - started:.0f} s", flush=True)
@@ -261,7 +287,15 @@ def main() -> None:
             )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
-        json.dumps({"database": connection.vendor, "senders": args.senders, "results": results}, indent=2)
+        json.dumps(
+            {
+                "database": connection.vendor,
+                "provider": args.provider,
+                "senders": args.senders,
+                "results": results,
+            },
+            indent=2,
+        )
     )
 
 
