@@ -76,6 +76,7 @@ def main() -> int:
         from django.utils import timezone
 
         from newsletter import ledger
+        from newsletter.mailings import mailing_create, mailing_freeze
         from newsletter.models import (
             Audience,
             DeliveryStatus,
@@ -83,7 +84,7 @@ def main() -> int:
             Subscriber,
             Subscription,
         )
-        from newsletter.sending import mailing_create, mailing_freeze, mailing_send
+        from newsletter.sending import mailing_send
         from pages.actions import PublishVersionAction
         from pages.models import DocumentPage
 

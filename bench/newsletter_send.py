@@ -175,8 +175,8 @@ def populate(largest: int, sizes: list[int]):
 def measure(size: int, senders: int, document, provider, env) -> dict:
     from django.db import connection
 
+    from newsletter.mailings import mailing_create, mailing_freeze
     from newsletter.models import MailingStatus
-    from newsletter.sending import mailing_create, mailing_freeze
     from pages.actions import PublishVersionAction
 
     version = PublishVersionAction(document, note=f"Benchmark {size}.", skip_permission_check=True).execute()

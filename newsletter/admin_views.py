@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from . import sending
+from . import mailings, preview
 from .forms import PreviewForm, TestSendForm
 from .models import Delivery, DeliveryStatus, Mailing, MailingStatus
 from .selectors import mailing_archive, status_counts, uncertain_batches
@@ -115,9 +115,9 @@ class MailingDetailView(NewsletterAdminView):
 
 
 ACTIONS = {
-    "pause": (sending.mailing_pause, gettext_lazy("De verzending is gepauzeerd.")),
-    "resume": (sending.mailing_resume, gettext_lazy("De verzending gaat verder.")),
-    "cancel": (sending.mailing_cancel, gettext_lazy("De verzending is geannuleerd.")),
+    "pause": (mailings.mailing_pause, gettext_lazy("De verzending is gepauzeerd.")),
+    "resume": (mailings.mailing_resume, gettext_lazy("De verzending gaat verder.")),
+    "cancel": (mailings.mailing_cancel, gettext_lazy("De verzending is geannuleerd.")),
 }
 
 
@@ -144,12 +144,12 @@ class MailingActionView(NewsletterAdminView):
             except ValueError:
                 batch = None
             if action == "resend_uncertain":
-                count = sending.uncertain_resend(mailing=mailing, batch=batch)
+                count = mailings.uncertain_resend(mailing=mailing, batch=batch)
                 messages.success(
                     request, _("%(count)s ontvangers krijgen de e-mail opnieuw.") % {"count": count}
                 )
             else:
-                count = sending.uncertain_mark_sent(mailing=mailing, batch=batch)
+                count = mailings.uncertain_mark_sent(mailing=mailing, batch=batch)
                 messages.success(
                     request, _("%(count)s ontvangers gemarkeerd als verzonden.") % {"count": count}
                 )
@@ -169,9 +169,9 @@ class PreviewView(NewsletterAdminView):
         form = kwargs.get("form") or PreviewForm(self.request.GET or None)
         context["form"] = form
         if form.is_bound and form.is_valid():
-            version = sending.preview_version(document=form.cleaned_data["document"])
+            version = preview.preview_version(document=form.cleaned_data["document"])
             context["version"] = version
-            context["email"] = sending.preview_email(
+            context["email"] = preview.preview_email(
                 version=version,
                 audience=form.cleaned_data["audience"],
                 first_time=form.cleaned_data["first_time"],
@@ -187,14 +187,16 @@ class PreviewView(NewsletterAdminView):
             raise PermissionDenied
         form = TestSendForm(request.POST)
         if not form.is_valid():
-            preview = PreviewForm(request.POST)
+            preview_form = PreviewForm(request.POST)
             errors = [str(message) for messages_ in form.errors.values() for message in messages_]
             return self.render_to_response(
-                self.get_context_data(form=preview, test_errors=errors, test_to=request.POST.get("to", ""))
+                self.get_context_data(
+                    form=preview_form, test_errors=errors, test_to=request.POST.get("to", "")
+                )
             )
-        version = sending.preview_version(document=form.cleaned_data["document"])
+        version = preview.preview_version(document=form.cleaned_data["document"])
         for address in form.cleaned_data["to"]:
-            sending.test_send(
+            preview.test_send(
                 version=version,
                 audience=form.cleaned_data["audience"],
                 first_time=form.cleaned_data["first_time"],

@@ -6,8 +6,8 @@ from pages.cache import invalidate_public_pages
 
 from .feedback import tracking_event_received
 from .inbound import inbound_message_received
+from .mailings import LAUNCH_TASK, mailing_create
 from .models import MailingStatus
-from .sending import mailing_create
 from .services import contacts_subscribe
 from .webhooks import tracking_event_check
 
@@ -18,7 +18,7 @@ def on_version_published(sender, version, audiences=(), send_at=None, **kwargs) 
     if audiences:
         mailing = mailing_create(version=version, audience_keys=audiences, send_at=send_at)
         if mailing is not None and mailing.status == MailingStatus.QUEUED:
-            async_task("newsletter.tasks.freeze_mailing", mailing.pk)
+            async_task(LAUNCH_TASK, mailing.pk)
 
 
 def on_contacts_imported(sender, contact_ids, audience=None, **kwargs) -> None:

@@ -1,168 +1,35 @@
-"""Mailings: create one per published version, freeze its recipients, send it in batches, pause, resume, cancel.
-
-The send loop ties the pipeline together — ledger (claim) → render (once per variant) → transport (hand over) →
-ledger (record) — and is safe to run in several workers at once and to kill at any moment (see `ledger`).
+"""The send loop: ledger (claim) → render (once per variant) → transport (hand over) → ledger (record). Safe to
+run in several workers at once and to kill at any moment (see `ledger`); `mailings` creates and launches the
+mailings it sends, `watchdog` looks after it.
 """
 
-import datetime as dt
 import itertools
 import logging
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from time import monotonic, sleep
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_q.models import Schedule
 from django_q.tasks import async_task
 
 from pages.cache import invalidate_public_pages
-from pages.models import DocumentVersion
-from pages.snapshots import version_preview
 
 from . import ledger
 from .conf import newsletter_setting
 from .links import LinkBuilder, recipient_token
-from .models import Audience, Mailing, MailingEvent, MailingStatus
+from .mailings import SEND_TASK, schedule_disarm
+from .models import Mailing, MailingStatus
 from .outcomes import Outcome
 from .personalisers import BatchValues, personaliser_for
-from .render import MailTemplate, RecipientContext, RenderedEmail, personalise, render_variant
+from .render import MailTemplate, RecipientContext, render_variant
 from .replies import delivery_reply_headers
-from .selectors import mailing_recipients, still_wanted, versions_between
-from .transport import OutgoingBatch, OutgoingRecipient, Transport, send_email
+from .selectors import still_wanted, versions_between
+from .transport import OutgoingBatch, OutgoingRecipient, Transport
+from .watchdog import watch_arm
 
 logger = logging.getLogger(__name__)
-
-SEND_TASK = "newsletter.tasks.send_mailing"
-
-
-# -- creating and freezing --
-
-
-def mailing_note(*, mailing_id: int, message: str) -> None:
-    """Keep a decision about a mailing where the editor reads it (its page) and in the log."""
-    logger.warning("Mailing %s: %s", mailing_id, message)
-    MailingEvent.objects.create(mailing_id=mailing_id, message=message[:500])
-
-
-def mailing_create(
-    *, version: DocumentVersion, audience_keys: Iterable[str], send_at: dt.datetime | None = None
-) -> Mailing | None:
-    """The one mailing of this version (created at most once, whoever asks twice), or None without audiences.
-
-    With `send_at` in the future the mailing waits, `scheduled`, until then (see `mailings_due`)."""
-    audiences = list(Audience.objects.filter(key__in=list(audience_keys)))
-    if not audiences:
-        return None
-    later = send_at is not None and send_at > timezone.now()
-    # By id: a mailing built from `version` would be cached on it as `version.mailing` and go stale as it sends.
-    mailing, created = Mailing.objects.get_or_create(
-        version_id=version.pk,
-        defaults={
-            "send_at": send_at if later else None,
-            "status": MailingStatus.SCHEDULED if later else MailingStatus.QUEUED,
-        },
-    )
-    if created:
-        mailing.audiences.set(audiences)
-        if later:
-            _arm(f"newsletter-start-{mailing.pk}", "newsletter.tasks.start_due_mailings", (), at=send_at)
-    return mailing
-
-
-def _arm(name: str, func: str, args: tuple, *, at: dt.datetime) -> None:
-    """A one-off django-q2 schedule `name` that runs `func(*args)` at `at` (moved when it exists)."""
-    if not Schedule.objects.filter(name=name).update(next_run=at):
-        Schedule.objects.create(
-            name=name, func=func, args=repr(args), schedule_type=Schedule.ONCE, repeats=-1, next_run=at
-        )
-
-
-def _disarm(name: str) -> None:
-    Schedule.objects.filter(name=name).delete()
-
-
-def mailing_reschedule(*, mailing: Mailing, send_at: dt.datetime) -> bool:
-    """Move a planned mailing that has not started yet; False once it has started (or was cancelled)."""
-    if send_at <= timezone.now():
-        return False
-    moved = Mailing.objects.filter(pk=mailing.pk, status=MailingStatus.SCHEDULED).update(send_at=send_at)
-    if moved:
-        _arm(f"newsletter-start-{mailing.pk}", "newsletter.tasks.start_due_mailings", (), at=send_at)
-        mailing_note(
-            mailing_id=mailing.pk,
-            message=_("Verzending verzet naar %(at)s.")
-            % {"at": timezone.localtime(send_at).strftime("%d-%m-%Y %H:%M")},
-        )
-    return bool(moved)
-
-
-def mailings_due(*, now: dt.datetime | None = None) -> list[int]:
-    """Start the planned mailings whose time has come (each once, whoever asks); returns their ids."""
-    now = now or timezone.now()
-    started = []
-    for mailing_id in Mailing.objects.filter(status=MailingStatus.SCHEDULED, send_at__lte=now).values_list(
-        "pk", flat=True
-    ):
-        if Mailing.objects.filter(pk=mailing_id, status=MailingStatus.SCHEDULED).update(
-            status=MailingStatus.QUEUED
-        ):
-            _disarm(f"newsletter-start-{mailing_id}")
-            mailing_launch(mailing_id=mailing_id)
-            started.append(mailing_id)
-    return started
-
-
-def mailing_freeze(*, mailing_id: int) -> int:
-    """Fix the recipients: one Delivery per address, with the template audience and last version received.
-
-    One transaction (one INSERT … SELECT): a worker killed halfway leaves nothing behind; the task runs again.
-    """
-    with transaction.atomic():
-        mailing = Mailing.objects.select_for_update().select_related("version").get(pk=mailing_id)
-        if mailing.frozen_at is not None or mailing.status != MailingStatus.QUEUED:
-            return mailing.recipient_count
-        rows = mailing_recipients(
-            audience_ids=list(mailing.audiences.values_list("pk", flat=True)), version=mailing.version
-        )
-        ledger.add_recipients(mailing_id=mailing.pk, rows=rows)
-        total = mailing.deliveries.count()
-        mailing.recipient_count = total
-        mailing.frozen_at = timezone.now()
-        mailing.status = MailingStatus.SENDING
-        mailing.save(update_fields=["recipient_count", "frozen_at", "status"])
-    return total
-
-
-def enqueue_senders(*, mailing_id: int, count: int | None = None) -> None:
-    for _n in range(count or newsletter_setting("SENDERS")):
-        async_task(SEND_TASK, mailing_id, group=f"newsletter-{mailing_id}")
-
-
-def mailing_start(
-    *, version_id: int, audience_keys: Iterable[str], send_at: dt.datetime | None = None
-) -> Mailing | None:
-    """Create the version's mailing, freeze its recipients and start its senders (the publish signal's task);
-    a mailing planned for later only waits."""
-    version = DocumentVersion.objects.filter(pk=version_id).first()
-    if version is None:
-        return None
-    mailing = mailing_create(version=version, audience_keys=audience_keys, send_at=send_at)
-    if mailing is not None and mailing.status == MailingStatus.QUEUED:
-        mailing_launch(mailing_id=mailing.pk)
-    return mailing
-
-
-def mailing_launch(*, mailing_id: int) -> None:
-    """Freeze the recipients (if not yet done) and start the senders."""
-    mailing_freeze(mailing_id=mailing_id)
-    if Mailing.objects.filter(pk=mailing_id, status=MailingStatus.SENDING).exists():
-        enqueue_senders(mailing_id=mailing_id)
-
-
-# -- sending --
 
 
 class Throttle:
@@ -179,16 +46,6 @@ class Throttle:
         if now < self.ready_at:
             sleep(self.ready_at - now)
         self.ready_at = max(now, self.ready_at) + count / self.per_second
-
-
-WATCH_TASK = "newsletter.tasks.watch_mailing"
-
-
-def watch_arm(*, mailing_id: int, now: dt.datetime | None = None) -> None:
-    """The dead man's switch: a one-off check of this mailing one lease from now, pushed back by every sign of
-    life. When the senders die (even the whole worker), it fires as soon as a scheduler runs again."""
-    at = (now or timezone.now()) + dt.timedelta(seconds=newsletter_setting("CLAIM_LEASE_SECONDS"))
-    _arm(f"newsletter-watch-{mailing_id}", WATCH_TASK, (mailing_id,), at=at)
 
 
 class LeaseKeeper:
@@ -386,7 +243,7 @@ def mailing_send(*, mailing_id: int) -> SendReport:
         async_task(SEND_TASK, mailing_id, group=f"newsletter-{mailing_id}")
     elif not report.stopped:
         if ledger.finish(mailing_id=mailing_id):
-            _disarm(f"newsletter-watch-{mailing_id}")
+            schedule_disarm(f"newsletter-watch-{mailing_id}")
             invalidate_public_pages()  # the outreach's public counts read the ledger
         else:
             _schedule_retry(mailing_id)
@@ -412,149 +269,3 @@ def _schedule_retry(mailing_id: int) -> None:
             repeats=-1,
             next_run=at,
         )
-
-
-# -- what editors do --
-
-
-def mailing_pause(*, mailing: Mailing) -> bool:
-    return bool(
-        Mailing.objects.filter(pk=mailing.pk, status=MailingStatus.SENDING).update(
-            status=MailingStatus.PAUSED
-        )
-    )
-
-
-def mailing_resume(*, mailing: Mailing) -> bool:
-    resumed = Mailing.objects.filter(pk=mailing.pk, status=MailingStatus.PAUSED).update(
-        status=MailingStatus.SENDING
-    )
-    if resumed:
-        enqueue_senders(mailing_id=mailing.pk)
-    return bool(resumed)
-
-
-def mailing_cancel(*, mailing: Mailing) -> bool:
-    return bool(
-        Mailing.objects.filter(
-            pk=mailing.pk,
-            status__in=[
-                MailingStatus.SCHEDULED,
-                MailingStatus.QUEUED,
-                MailingStatus.SENDING,
-                MailingStatus.PAUSED,
-            ],
-        ).update(status=MailingStatus.CANCELLED, finished_at=timezone.now())
-    )
-
-
-def uncertain_resend(*, mailing: Mailing, batch=None) -> int:
-    """ "Resend to these": the uncertain rows are sent again (the editor knows they did not arrive)."""
-    count = ledger.uncertain_resend(mailing_id=mailing.pk, batch=batch)
-    if count:
-        Mailing.objects.filter(pk=mailing.pk, status=MailingStatus.DONE).update(
-            status=MailingStatus.SENDING, finished_at=None
-        )
-        if Mailing.objects.filter(pk=mailing.pk, status=MailingStatus.SENDING).exists():
-            enqueue_senders(mailing_id=mailing.pk, count=1)
-    return count
-
-
-def uncertain_mark_sent(*, mailing: Mailing, batch=None) -> int:
-    return ledger.uncertain_mark_sent(mailing_id=mailing.pk, batch=batch)
-
-
-def mailing_watch(*, mailing_id: int) -> None:
-    """Look after one sending mailing: a dead sender's hand-overs become uncertain, its other rows are sent by
-    new senders, a mailing with nothing left is finished. Each decision is noted on the mailing's page."""
-    mailing = Mailing.objects.filter(pk=mailing_id).first()
-    if mailing is None or mailing.status != MailingStatus.SENDING:
-        _disarm(f"newsletter-watch-{mailing_id}")
-        return
-    now = timezone.now()
-    uncertain = ledger.recover_stale(mailing_id=mailing_id)
-    if uncertain:
-        mailing_note(
-            mailing_id=mailing_id,
-            message=_(
-                "Een verzender stopte tijdens het overdragen: %(count)s ontvanger(s) op “onzeker” gezet "
-                "(niet opnieuw verstuurd; u beslist)."
-            )
-            % {"count": uncertain},
-        )
-    if ledger.finish(mailing_id=mailing_id):
-        _disarm(f"newsletter-watch-{mailing_id}")
-        if uncertain:
-            mailing_note(mailing_id=mailing_id, message=_("Verzending afgerond door de bewaker."))
-        return
-    stale = now - dt.timedelta(seconds=newsletter_setting("CLAIM_LEASE_SECONDS"))
-    alive = mailing.heartbeat_at is not None and mailing.heartbeat_at >= stale
-    if not alive and ledger.claimable(mailing_id=mailing_id, now=now).exists():
-        mailing_note(
-            mailing_id=mailing_id,
-            message=_("Geen teken van leven van de verzenders sinds %(at)s: nieuwe verzenders gestart.")
-            % {
-                "at": timezone.localtime(mailing.heartbeat_at).strftime("%H:%M:%S")
-                if mailing.heartbeat_at
-                else "—"
-            },
-        )
-        enqueue_senders(mailing_id=mailing_id)
-    watch_arm(mailing_id=mailing_id, now=now)
-
-
-def mailings_watch() -> None:
-    """The watchdog (every minute, and per mailing by its dead man's switch): planned mailings that are due,
-    queued mailings never frozen, sending mailings whose senders died."""
-    mailings_due()
-    now = timezone.now()
-    stale = now - dt.timedelta(seconds=newsletter_setting("CLAIM_LEASE_SECONDS"))
-    for mailing in Mailing.objects.filter(status=MailingStatus.QUEUED, created_at__lt=stale):
-        async_task("newsletter.tasks.freeze_mailing", mailing.pk)
-    for mailing_id in Mailing.objects.filter(status=MailingStatus.SENDING).values_list("pk", flat=True):
-        mailing_watch(mailing_id=mailing_id)
-    ledger.recover_stale()
-
-
-# -- preview and test send --
-
-
-def preview_version(*, document) -> DocumentVersion:
-    """An unsaved version of the document as it is live now: what the next version's email would show."""
-    version = version_preview(document)
-    version.note = _("(Hier komt de toelichting die u bij het publiceren schrijft.)")
-    return version
-
-
-def preview_email(
-    *, version: DocumentVersion, audience: Audience, first_time: bool, name: str = ""
-) -> RenderedEmail:
-    """The email a recipient of this audience would get (as a first-timer, or since the previous version)."""
-    since_number = None if first_time or version.number <= 1 else version.number - 1
-    since = [version] if since_number is not None else []
-    if since_number is not None and version.pk:
-        since = versions_between(version=version, since_number=since_number)
-    template = render_variant(
-        version=version,
-        audience=audience,
-        since_number=since_number,
-        since_versions=since,
-        extra_context=personaliser_for(audience).variant_context(version=version, audience=audience),
-    )
-    links = LinkBuilder()
-    context = RecipientContext(
-        name=name,
-        unsubscribe_url=links.preferences_request,
-        preferences_url=links.preferences_request,
-        extra=personaliser_for(audience).sample_values(),
-    )
-    return personalise(template, context)
-
-
-def test_send(
-    *, version: DocumentVersion, audience: Audience, first_time: bool, to: str, name: str = ""
-) -> None:
-    """Send the preview to an editor's own address, marked as a test; not part of any mailing or ledger."""
-    email = preview_email(version=version, audience=audience, first_time=first_time, name=name)
-    subject = _("[TEST] %(subject)s") % {"subject": email.subject}
-    send_email(RenderedEmail(subject=subject, html=email.html, text=email.text), to=to, name=name)

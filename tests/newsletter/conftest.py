@@ -168,7 +168,7 @@ def read_outbox(outbox):
 def frozen_mailing(make_document, make_subscriber):
     """frozen_mailing(n=5, people=[(email, name)]) → a mailing of a new version to n residents ("Lezer i"
     <lezer0000i@example.org>) and the `people` given, recipients frozen, nothing sent yet."""
-    from newsletter.sending import mailing_create, mailing_freeze
+    from newsletter.mailings import mailing_create, mailing_freeze
 
     def build(n: int = 5, *, audiences=("residents",), people=()) -> Mailing:
         document = make_document(calls=1, activities_per_call=1)

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from newsletter import sending
+from newsletter import mailings, watchdog
 from newsletter.models import Delivery, DeliveryStatus, MailingStatus
 from pages.actions import PublishVersionAction
 
@@ -25,8 +25,8 @@ def version(make_document, make_subscriber):
 def test_the_watchdog_turns_a_dead_senders_hand_over_uncertain_sends_the_rest_and_says_so(
     client, admin_user, version, outbox
 ):
-    mailing = sending.mailing_create(version=version, audience_keys=["residents"])
-    sending.mailing_freeze(mailing_id=mailing.pk)
+    mailing = mailings.mailing_create(version=version, audience_keys=["residents"])
+    mailings.mailing_freeze(mailing_id=mailing.pk)
     long_ago = timezone.now() - dt.timedelta(minutes=5)
     dead = Delivery.objects.filter(email="lezer0@example.org")
     dead.update(
@@ -37,7 +37,7 @@ def test_the_watchdog_turns_a_dead_senders_hand_over_uncertain_sends_the_rest_an
     )  # claimed, not handed over
     type(mailing).objects.filter(pk=mailing.pk).update(heartbeat_at=long_ago)
 
-    sending.mailing_watch(mailing_id=mailing.pk)  # what the dead man's switch runs
+    watchdog.mailing_watch(mailing_id=mailing.pk)  # what the dead man's switch runs
 
     mailing.refresh_from_db()
     assert mailing.status == MailingStatus.DONE
@@ -56,7 +56,7 @@ def test_the_watchdog_turns_a_dead_senders_hand_over_uncertain_sends_the_rest_an
 
 def test_a_planned_mailing_shows_its_time_and_can_be_cancelled_until_then(client, admin_user, version):
     at = timezone.now() + dt.timedelta(days=1)
-    mailing = sending.mailing_create(version=version, audience_keys=["residents"], send_at=at)
+    mailing = mailings.mailing_create(version=version, audience_keys=["residents"], send_at=at)
     client.force_login(admin_user)
     page = BeautifulSoup(client.get(f"/admin/nieuwsbrief/{mailing.pk}/").content, "html.parser")
     assert "Gepland: de verzending begint op" in page.select_one(".mailing-send-at").get_text()

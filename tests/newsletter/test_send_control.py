@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from newsletter import sending, tasks
+from newsletter import mailings, tasks
 from newsletter.models import (
     DeliveryStatus,
     Mailing,
@@ -134,21 +134,21 @@ def test_a_planned_mailing_can_be_moved_or_cancelled_until_it_starts(
     make_subscriber("lezer@example.org", audiences=("residents",))
     version = publish(document, audiences=[])
     later = timezone.now() + dt.timedelta(hours=2)
-    mailing = sending.mailing_create(version=version, audience_keys=["residents"], send_at=later)
+    mailing = mailings.mailing_create(version=version, audience_keys=["residents"], send_at=later)
     assert mailing.status == MailingStatus.SCHEDULED
 
-    assert sending.mailing_reschedule(mailing=mailing, send_at=later + dt.timedelta(days=1))
-    assert not sending.mailing_reschedule(mailing=mailing, send_at=timezone.now() - dt.timedelta(minutes=1))
+    assert mailings.mailing_reschedule(mailing=mailing, send_at=later + dt.timedelta(days=1))
+    assert not mailings.mailing_reschedule(mailing=mailing, send_at=timezone.now() - dt.timedelta(minutes=1))
     with time_machine.travel(later + dt.timedelta(minutes=1), tick=False):
-        assert sending.mailings_due() == [], "moved: not due at the old time"
+        assert mailings.mailings_due() == [], "moved: not due at the old time"
     assert "Verzending verzet naar" in mailing.events.get().message
 
-    assert sending.mailing_cancel(mailing=mailing)
+    assert mailings.mailing_cancel(mailing=mailing)
     with time_machine.travel(later + dt.timedelta(days=2), tick=False):
-        assert sending.mailings_due() == []
+        assert mailings.mailings_due() == []
     mailing.refresh_from_db()
     assert mailing.status == MailingStatus.CANCELLED and mailing.deliveries.count() == 0
-    assert not sending.mailing_reschedule(mailing=mailing, send_at=later + dt.timedelta(days=3))
+    assert not mailings.mailing_reschedule(mailing=mailing, send_at=later + dt.timedelta(days=3))
     assert Subscriber.objects.count() == 1
 
 

@@ -10,9 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_q.models import Schedule
 
-from newsletter import ledger, sending
+from newsletter import ledger, mailings, receivers, sending, watchdog
+from newsletter.mailings import mailing_freeze
 from newsletter.models import Delivery, DeliveryStatus, Mailing, MailingStatus, Suppression, SuppressionReason
-from newsletter.sending import mailing_freeze, mailing_send
+from newsletter.sending import mailing_send
 from newsletter.transport import Transport
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_publishing_creates_one_mailing_per_version_even_when_announced_twice(
     document = make_document(calls=1, activities_per_call=0)
     make_subscriber("a@example.org")
     version = publish(document, audiences=["residents"])
-    sending.mailing_start(version_id=version.pk, audience_keys=["residents"])
+    receivers.on_version_published(sender=None, version=version, audiences=["residents"])  # delivered twice
     assert Mailing.objects.filter(version=version).count() == 1
     assert Delivery.objects.filter(mailing__version=version).count() == 1
     assert len(mail.outbox) == 1
@@ -236,11 +237,11 @@ def test_no_answer_in_time_makes_the_batch_uncertain_and_it_is_never_resent_by_i
     mailing.refresh_from_db()
     assert mailing.status == MailingStatus.DONE  # nothing left to do by itself; the editor decides
     mailing_send(mailing_id=mailing.pk)
-    sending.mailings_watch()
+    watchdog.mailings_watch()
     assert provider.total == 4  # the stand-in got them once, and only once
 
     batch = mailing.deliveries.first().batch
-    assert sending.uncertain_mark_sent(mailing=mailing, batch=batch) == 4
+    assert mailings.uncertain_mark_sent(mailing=mailing, batch=batch) == 4
     assert statuses(mailing) == {DeliveryStatus.SENT: 4}
 
 
@@ -252,7 +253,7 @@ def test_resend_to_uncertain_recipients_when_the_editor_chooses_it(settings, pro
     provider.plan("error")  # the first call fails, the stand-in takes nothing
     mailing_send(mailing_id=mailing.pk)
     mailing.deliveries.update(status=DeliveryStatus.UNCERTAIN, next_attempt_at=None)
-    assert sending.uncertain_resend(mailing=mailing) == 2
+    assert mailings.uncertain_resend(mailing=mailing) == 2
     assert statuses(mailing) == {DeliveryStatus.SENT: 2}
     assert provider.total == 2
 
@@ -267,7 +268,7 @@ def test_pause_and_resume(settings, provider, frozen_mailing):
 
     def deliver_then_pause(self, batch):
         results = deliver(self, batch)
-        sending.mailing_pause(mailing=mailing)
+        mailings.mailing_pause(mailing=mailing)
         return results
 
     with mock.patch.object(Transport, "deliver", deliver_then_pause):
@@ -278,7 +279,7 @@ def test_pause_and_resume(settings, provider, frozen_mailing):
     assert mailing.status == MailingStatus.PAUSED
     assert mailing_send(mailing_id=mailing.pk).sent == 0  # a paused mailing sends nothing
 
-    assert sending.mailing_resume(mailing=mailing)  # restarts its senders (run inline in tests)
+    assert mailings.mailing_resume(mailing=mailing)  # restarts its senders (run inline in tests)
     assert statuses(mailing) == {DeliveryStatus.SENT: 35}
     mailing.refresh_from_db()
     assert mailing.status == MailingStatus.DONE
@@ -287,10 +288,10 @@ def test_pause_and_resume(settings, provider, frozen_mailing):
 
 def test_cancel_stops_the_mailing(provider, frozen_mailing):
     mailing = frozen_mailing(3)
-    assert sending.mailing_cancel(mailing=mailing)
+    assert mailings.mailing_cancel(mailing=mailing)
     assert mailing_send(mailing_id=mailing.pk).sent == 0
     assert provider.total == 0
-    assert not sending.mailing_resume(mailing=mailing)
+    assert not mailings.mailing_resume(mailing=mailing)
 
 
 def test_an_unsubscribe_after_freezing_is_honoured_before_sending(provider, frozen_mailing):
@@ -319,7 +320,7 @@ def test_a_dead_senders_batches_become_uncertain_or_are_taken_over(provider, fro
     mailing.deliveries.exclude(claimed_until=None).update(claimed_until=long_ago)
     Mailing.objects.filter(pk=mailing.pk).update(heartbeat_at=long_ago)
 
-    sending.mailings_watch()  # the watchdog; its restarted senders run inline in tests
+    watchdog.mailings_watch()  # the watchdog; its restarted senders run inline in tests
 
     uncertain = set(mailing.deliveries.filter(status=DeliveryStatus.UNCERTAIN).values_list("id", flat=True))
     assert uncertain == {row.id for row in handing_over.rows}
@@ -348,3 +349,17 @@ def test_a_flaky_provider_still_gets_everyone_at_most_once(settings, provider, f
     assert set(rows) - set(provider.received) <= {e for e, s in rows.items() if s != DeliveryStatus.SENT}
     assert all(row.last_error for row in mailing.deliveries.exclude(status=DeliveryStatus.SENT))
     assert any(call["fault"] == "error" for call in provider.calls)
+
+
+def test_tasks_queued_by_an_earlier_release_still_send_once(make_document, make_subscriber, publish):
+    from newsletter import tasks
+
+    document = make_document(calls=1, activities_per_call=0)
+    make_subscriber("a@example.org")
+    version = publish(
+        document, audiences=[]
+    )  # as if the receiver of the earlier release had only queued a task
+    tasks.start_mailing(version.pk, ["residents"])  # that release's task by its name and arguments
+    tasks.freeze_mailing(Mailing.objects.get(version=version).pk)  # and its launch task, arriving late
+    assert Mailing.objects.get(version=version).status == MailingStatus.DONE
+    assert len(mail.outbox) == 1

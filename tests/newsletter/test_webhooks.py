@@ -6,6 +6,7 @@ import json
 import pytest
 from django.test import TestCase
 
+from newsletter.mailings import mailing_create, mailing_freeze
 from newsletter.models import (
     Delivery,
     DeliveryStatus,
@@ -14,7 +15,7 @@ from newsletter.models import (
     SuppressionReason,
     TrackingEvent,
 )
-from newsletter.sending import mailing_create, mailing_freeze, mailing_send
+from newsletter.sending import mailing_send
 from pages.actions import PublishVersionAction
 
 pytestmark = pytest.mark.django_db

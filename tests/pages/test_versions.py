@@ -254,7 +254,7 @@ def test_a_failing_version_cut_leaves_the_selected_drafts_unpublished(make_docum
 
 
 def test_the_newsletter_preview_is_the_same_next_version(make_document):
-    from newsletter.sending import preview_version
+    from newsletter.preview import preview_version
 
     document = make_document(calls=1, activities_per_call=1)
     publish(document, note="Eerste")
