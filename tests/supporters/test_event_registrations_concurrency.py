@@ -27,7 +27,9 @@ pytestmark = [
         reason="Simultaneous confirmations need PostgreSQL: SQLite allows one writer at a time, so its threads "
         "never take the event's row lock at the same moment (and its test database lives in one connection).",
     ),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(
+        transaction=True, serialized_rollback=True
+    ),  # Wagtail's tree survives other flushes
 ]
 
 PEOPLE = 12
