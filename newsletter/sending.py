@@ -19,7 +19,7 @@ from pages.cache import invalidate_public_pages
 from . import ledger
 from .conf import newsletter_setting
 from .links import LinkBuilder, recipient_token
-from .mailings import SEND_TASK, schedule_disarm
+from .mailings import SEND_TASK
 from .models import Mailing, MailingStatus
 from .outcomes import Outcome
 from .personalisers import BatchValues, personaliser_for
@@ -27,7 +27,7 @@ from .render import MailTemplate, RecipientContext, render_variant
 from .replies import delivery_reply_headers
 from .selectors import still_wanted, versions_between
 from .transport import OutgoingBatch, OutgoingRecipient, Transport
-from .watchdog import watch_arm
+from .watchdog import watch_arm, watch_disarm
 
 logger = logging.getLogger(__name__)
 
@@ -243,7 +243,7 @@ def mailing_send(*, mailing_id: int) -> SendReport:
         async_task(SEND_TASK, mailing_id, group=f"newsletter-{mailing_id}")
     elif not report.stopped:
         if ledger.finish(mailing_id=mailing_id):
-            schedule_disarm(f"newsletter-watch-{mailing_id}")
+            watch_disarm(mailing_id=mailing_id)
             invalidate_public_pages()  # the outreach's public counts read the ledger
         else:
             _schedule_retry(mailing_id)

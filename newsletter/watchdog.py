@@ -25,12 +25,17 @@ def watch_arm(*, mailing_id: int, now: dt.datetime | None = None) -> None:
     schedule_arm(f"newsletter-watch-{mailing_id}", WATCH_TASK, (mailing_id,), at=at)
 
 
+def watch_disarm(*, mailing_id: int) -> None:
+    """The mailing needs no looking after any more (finished, or no longer sending)."""
+    schedule_disarm(f"newsletter-watch-{mailing_id}")
+
+
 def mailing_watch(*, mailing_id: int) -> None:
     """Look after one sending mailing: a dead sender's hand-overs become uncertain, its other rows are sent by
     new senders, a mailing with nothing left is finished. Each decision is noted on the mailing's page."""
     mailing = Mailing.objects.filter(pk=mailing_id).first()
     if mailing is None or mailing.status != MailingStatus.SENDING:
-        schedule_disarm(f"newsletter-watch-{mailing_id}")
+        watch_disarm(mailing_id=mailing_id)
         return
     now = timezone.now()
     uncertain = ledger.recover_stale(mailing_id=mailing_id)
@@ -44,7 +49,7 @@ def mailing_watch(*, mailing_id: int) -> None:
             % {"count": uncertain},
         )
     if ledger.finish(mailing_id=mailing_id):
-        schedule_disarm(f"newsletter-watch-{mailing_id}")
+        watch_disarm(mailing_id=mailing_id)
         if uncertain:
             mailing_note(mailing_id=mailing_id, message=_("Verzending afgerond door de bewaker."))
         return
