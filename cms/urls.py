@@ -30,6 +30,7 @@ if settings.DEBUG:
 
 urlpatterns += [
     path("", include("newsletter.urls")),
+    path("", include("newsletter.outreach.urls")),
     path("steun/", include("supporters.urls")),
     path("", include("pages.urls")),
     path("", include(wagtail_urls)),

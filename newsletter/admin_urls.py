@@ -3,7 +3,6 @@
 from django.urls import path
 
 from . import admin_views
-from .outreach import admin_views as outreach_admin_views
 
 app_name = "newsletter_admin"
 
@@ -13,10 +12,4 @@ urlpatterns = [
     path("versie/<int:version_id>/", admin_views.version_mailing, name="version_mailing"),
     path("<int:pk>/actie/", admin_views.MailingActionView.as_view(), name="mailing_action"),
     path("voorbeeld/", admin_views.PreviewView.as_view(), name="preview"),
-]
-
-urlpatterns += [
-    path("kandidaten/", outreach_admin_views.OutreachView.as_view(), name="outreach"),
-    path("kandidaten/csv/", outreach_admin_views.OutreachCsvView.as_view(), name="outreach_csv"),
-    path("kandidaten/<int:pk>/", outreach_admin_views.OutreachPersonView.as_view(), name="outreach_person"),
 ]

@@ -1,17 +1,16 @@
-"""The newsletter's (and the outreach's) part of a person's export and erasure: a `supporters.personal_data` source.
+"""The newsletter's part of a person's export and erasure: a `supporters.personal_data` source.
 
 Kept after erasure, for the counts: each `Delivery` row, with a random stand-in address, no name and its error
-text scrubbed; provider reports with no recipient and their text scrubbed; reminders with their error scrubbed.
-Deleted: the subscriber (and so its subscriptions), the suppression, and the outreach answers (with the contact,
-which the supporters' source deletes). The candidates' part is the outreach's own source
-(`newsletter/outreach/personal_data.py`).
+text scrubbed; provider reports with no recipient and their text scrubbed. Deleted: the subscriber (and so its
+subscriptions) and the suppression. The outreach's part (answers, reminders, candidacies) is its own source
+(`newsletter/outreach/personal_data.py`), erased before this one, while the deliveries still carry the address.
 """
 
 from typing import Any
 
 from supporters.personal_data import Person, PersonalDataSource, pseudonym, record_ref
 
-from .models import Delivery, DialogueAnswer, Reminder, Subscriber, Suppression, TrackingEvent
+from .models import Delivery, Subscriber, Suppression, TrackingEvent
 
 
 def _stamp(value) -> str | None:
@@ -73,22 +72,6 @@ def newsletter_collect(person: Person) -> dict[str, Any]:
         }
         for e in TrackingEvent.objects.filter(recipient=email).order_by("id")
     ]
-    data["herinneringen"] = [
-        {"record": record_ref(r), "verzonden op": _stamp(r.sent_at), "fout": r.last_error}
-        for r in Reminder.objects.filter(delivery__email=email).order_by("id")
-    ]
-    data["antwoorden op het verzoek om dialoog"] = [
-        {
-            "record": record_ref(a),
-            "antwoord": a.get_answer_display(),
-            "bericht": a.message,
-            "liefst contact via": a.preferred_contact,
-            "naam mag op de site": a.show_name,
-            "huidig antwoord": a.is_current,
-            "beantwoord op": _stamp(a.answered_at),
-        }
-        for a in DialogueAnswer.objects.filter(contact__email=email).order_by("id")
-    ]
     suppression = Suppression.objects.filter(email=email).first()
     if suppression is not None:
         data["geblokkeerd"] = {
@@ -107,9 +90,6 @@ def newsletter_names(email: str) -> list[str]:
 
 def newsletter_erase(person: Person) -> None:
     email = person.email
-    for reminder in Reminder.objects.filter(delivery__email=email).exclude(last_error=""):
-        Reminder.objects.filter(pk=reminder.pk).update(last_error=person.scrub(reminder.last_error))
-    DialogueAnswer.objects.filter(contact__email=email).delete()
     Subscriber.objects.filter(email=email).delete()
     for row in Delivery.objects.filter(email=email).only("pk", "last_error"):
         Delivery.objects.filter(pk=row.pk).update(
@@ -130,8 +110,6 @@ NEWSLETTER_SOURCE = PersonalDataSource(
         "newsletter.Delivery",
         "newsletter.TrackingEvent",
         "newsletter.Suppression",
-        "newsletter.Reminder",
-        "newsletter.DialogueAnswer",
     ),
     collect=newsletter_collect,
     erase=newsletter_erase,

@@ -2,8 +2,6 @@
 
 from django_q.tasks import async_task
 
-from pages.cache import invalidate_public_pages
-
 from .feedback import tracking_event_received
 from .inbound import inbound_message_received
 from .mailings import LAUNCH_TASK, mailing_create
@@ -29,12 +27,6 @@ def on_contacts_imported(sender, contact_ids, audience=None, **kwargs) -> None:
 def on_tracking(sender, event, esp_name, **kwargs) -> None:
     tracking_event_check(event)  # a malformed event makes the whole request a 400 (newsletter/webhooks.py)
     tracking_event_received(esp_name=esp_name, event=event)  # stores it once, then enqueues it by id
-
-
-def on_public_outreach_change(sender, **kwargs) -> None:
-    """Which activities show the outreach's progress changed: drop cached pages after the change commits."""
-    if not kwargs.get("raw"):
-        invalidate_public_pages()
 
 
 def on_inbound(sender, event, esp_name, **kwargs) -> None:

@@ -5,8 +5,6 @@ from django.urls import include, path
 
 from . import views
 from .inbound import inbound_webhook_urls
-from .outreach import urls as outreach_urls
-from .outreach import views as outreach_views
 from .webhooks import provider_webhook_urls
 
 app_name = "newsletter"
@@ -17,8 +15,6 @@ urlpatterns = [
     path("nieuwsbrief/voorkeuren/", views.preferences_request, name="preferences_request"),
     path("nieuwsbrief/voorkeuren/<str:token>/", views.preferences, name="preferences"),
     path("nieuwsbrief/afmelden/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
-    path("nieuwsbrief/gesprek/<str:token>/", outreach_views.answer, name="answer"),
-    *outreach_urls.urlpatterns,
     # Only the configured provider's webhooks, e.g. /nieuwsbrief/provider/postmark/tracking/ (see webhooks.py).
     path(
         "nieuwsbrief/provider/",

@@ -1,5 +1,6 @@
-"""Admin wiring only: the newsletter menu (audiences, subscribers, subscriptions, suppressions, mailings, preview),
-admin URLs, permissions, and the extension hooks the pages app declares (audiences, subscribe form)."""
+"""Admin wiring only: the newsletter menu (audiences, subscribers, subscriptions, suppressions, mailings, preview,
+and what other apps add through `extensions.NEWSLETTER_MENU_ITEMS`), admin URLs, permissions, and the extension
+hooks the pages app declares (audiences, subscribe form)."""
 
 from django.contrib.auth.models import Permission
 from django.db.models import QuerySet
@@ -7,14 +8,11 @@ from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from pages.extensions import (
-    ITEM_EXTRAS,
-    PAGE_CONTEXT,
     PAGE_SECTIONS,
     VERSION_AUDIENCES,
     VERSION_NOTIFY_PREVIEW,
@@ -24,10 +22,9 @@ from pages.modeladmin import DutchCreateView, yes_no
 from pages.models import DocumentPage
 
 from . import admin_urls
+from .extensions import NEWSLETTER_MENU_ITEMS, VIEW_MAILING, PermissionMenuItem
 from .forms import AudienceAdminForm, SubscribeForm
-from .models import Audience, InboundMessage, OutreachActivity, Subscriber, Subscription, Suppression
-from .outreach import admin_hooks as _candidate_list_admin  # noqa: F401 - registers its own hooks
-from .outreach import sections as outreach_sections
+from .models import Audience, InboundMessage, Subscriber, Subscription, Suppression
 
 
 class BuiltinAudiencePermissionHelper(PermissionHelper):
@@ -116,18 +113,6 @@ class SuppressionAdmin(ModelAdmin):
     panels = [FieldPanel("email"), FieldPanel("reason"), FieldPanel("detail")]
 
 
-class OutreachActivityAdmin(ModelAdmin):
-    """Which activities of call 1 show the outreach's progress on the site (and which one is the debate)."""
-
-    model = OutreachActivity
-    create_view_class = DutchCreateView
-    create_title = _("Nieuwe koppeling van een activiteit aan de benadering")
-    menu_label = _("Voortgang op de site")
-    menu_icon = "doc-full"
-    list_display = ("page", "kind")
-    panels = [FieldPanel("page"), FieldPanel("kind")]
-
-
 class ReadOnlyPermissionHelper(PermissionHelper):
     """Received mail is a record: it is looked at, never created or edited by hand."""
 
@@ -164,17 +149,6 @@ class InboundMessageAdmin(ModelAdmin):
     )
 
 
-class PermissionMenuItem(MenuItem):
-    """A menu item shown only to users with one permission."""
-
-    def __init__(self, *args, permission: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.permission = permission
-
-    def is_shown(self, request):
-        return request.user.has_perm(self.permission)
-
-
 class NewsletterGroup(ModelAdminGroup):
     """The "Nieuwsbrief" menu: mailings first, then the lists behind them."""
 
@@ -186,7 +160,6 @@ class NewsletterGroup(ModelAdminGroup):
         SubscriberAdmin,
         SubscriptionAdmin,
         SuppressionAdmin,
-        OutreachActivityAdmin,
         InboundMessageAdmin,
     )
 
@@ -197,23 +170,17 @@ class NewsletterGroup(ModelAdminGroup):
                 reverse("newsletter_admin:mailings"),
                 icon_name="mail",
                 order=0,
-                permission="newsletter.view_mailing",
+                permission=VIEW_MAILING,
             ),
             PermissionMenuItem(
                 _("Voorbeeld en testmail"),
                 reverse("newsletter_admin:preview"),
                 icon_name="view",
                 order=1,
-                permission="newsletter.view_mailing",
-            ),
-            PermissionMenuItem(
-                _("Kandidaten en fractieleiders"),
-                reverse("newsletter_admin:outreach"),
-                icon_name="group",
-                order=2,
-                permission="newsletter.view_mailing",
+                permission=VIEW_MAILING,
             ),
             *super().get_submenu_items(),
+            *(item for fn in hooks.get_hooks(NEWSLETTER_MENU_ITEMS) for item in fn()),
         ]
 
 
@@ -266,8 +233,3 @@ def subscribe_section(request, page, context) -> str | None:
         return None
     form = SubscribeForm(audience_choices=[("residents", str(_("Bewoners")))])
     return render_to_string("newsletter/includes/subscribe_section.html", {"form": form}, request=request)
-
-
-hooks.register(PAGE_CONTEXT, outreach_sections.page_context)
-hooks.register(ITEM_EXTRAS, outreach_sections.item_extras)
-hooks.register(PAGE_SECTIONS, outreach_sections.page_sections)

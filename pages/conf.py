@@ -35,8 +35,8 @@ DEFAULTS: dict[str, Any] = {
         "pages:event",
         "pages:event_ics",
         "newsletter:subscribe",
-        "newsletter:candidates",
-        "newsletter:candidates_party",
+        "outreach:candidates",
+        "outreach:candidates_party",
     ),
     # A request with any cookie but the CSRF and language cookies (a session, a flash message) is someone's own
     # view and is not cached. Name here further cookies that never change a page (e.g. a cookie-consent flag).

@@ -49,7 +49,7 @@ PROJECT_PACKAGES = (*PROJECT_APPS, "cms")
 # Admin views that only take a POST (a GET answers 405) or send a file, not a page.
 NOT_PAGES = {
     "newsletter_admin:mailing_action",
-    "newsletter_admin:outreach_csv",
+    "outreach_admin:outreach_csv",
     "supporters_event_csv",
 }
 
@@ -91,7 +91,7 @@ def view_arguments(world) -> dict[str, dict]:
         "supporters_event_attendance": {"event_id": world["event"].pk},
         "newsletter_admin:mailing": {"pk": world["mailing"].pk},
         "newsletter_admin:version_mailing": {"version_id": world["mailing"].version_id},
-        "newsletter_admin:outreach_person": {"pk": world["candidate"].pk},
+        "outreach_admin:outreach_person": {"pk": world["candidate"].pk},
     }
 
 

@@ -14,19 +14,17 @@ from django.db import connection, models
 from django.utils import timezone
 
 from newsletter.models import (
-    AnswerChoice,
     Audience,
     Delivery,
     DeliveryStatus,
-    DialogueAnswer,
     Mailing,
-    Reminder,
     Subscriber,
     Subscription,
     Suppression,
     SuppressionReason,
     TrackingEvent,
 )
+from newsletter.outreach.models import AnswerChoice, DialogueAnswer, Reminder
 from pages.actions import PublishVersionAction
 from supporters.models import ChangeNotice, Consent, Contact, Endorsement, Organisation, Reaction, SignUp
 from supporters.personal_data import covered_models

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "pages",
     "supporters",
     "newsletter",
+    "newsletter.outreach",
     "wagtail_modeladmin",
     "wagtail.api.v3",
     "wagtail.contrib.forms",

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from pages.spreadsheets import csv_writer
 
 from ..admin_views import NewsletterAdminView
-from ..models import Reminder
 from .forms import ReminderForm
+from .models import Reminder
 from .selectors import (
     outreach_contacts,
     outreach_mailings,
@@ -83,7 +83,7 @@ class OutreachView(NewsletterAdminView):
             _("De herinnering gaat op %(when)s naar wie dan nog niet heeft geantwoord.")
             % {"when": timezone.localtime(schedule.next_run).strftime("%d-%m-%Y %H:%M")},
         )
-        return HttpResponseRedirect(f"{reverse('newsletter_admin:outreach')}?verzending={mailing.pk}")
+        return HttpResponseRedirect(f"{reverse('outreach_admin:outreach')}?verzending={mailing.pk}")
 
 
 class OutreachCsvView(NewsletterAdminView):
@@ -147,7 +147,7 @@ class OutreachPersonView(NewsletterAdminView):
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("newsletter_admin:outreach"), "label": _("Kandidaten en fractieleiders")},
+            {"url": reverse("outreach_admin:outreach"), "label": _("Kandidaten en fractieleiders")},
             {"url": "", "label": self.get_page_title()},
         ]
 

@@ -1,7 +1,7 @@
 """The official candidate lists (Kiesraad EML_NL 230b), candidates' commitments per call pinned to a version, the
 ledgers of "asked again" mails and daily digests, and the written responses to party programmes.
 
-Loaded by `newsletter.models`. Party = `supporters.Organisation` of kind "political party", so that contacts
+Loaded by `newsletter.outreach.models`, with the same app label (see there). Party = `supporters.Organisation` of kind "political party", so that contacts
 imported from a CSV and the lists imported from the Kiesraad meet on the same row.
 """
 
@@ -24,6 +24,7 @@ class Election(models.Model):
     imported_at = models.DateTimeField(_("laatst ingelezen"), auto_now=True)
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("verkiezing")
         verbose_name_plural = _("verkiezingen")
         ordering = ["-date", "-pk"]
@@ -56,6 +57,7 @@ class PartyList(models.Model):
     on_ballot = models.BooleanField(_("op het stembiljet"), default=True)
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("kandidatenlijst")
         verbose_name_plural = _("kandidatenlijsten")
         ordering = ["election", "number"]
@@ -101,6 +103,7 @@ class Candidate(models.Model):
     )
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("kandidaat")
         verbose_name_plural = _("kandidaten")
         ordering = ["party_list", "position", "last_name"]
@@ -156,6 +159,7 @@ class Commitment(models.Model):
     answered_at = models.DateTimeField(_("beantwoord op"), auto_now_add=True, db_index=True)
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("standpunt over een call")
         verbose_name_plural = _("standpunten over calls")
         ordering = ["-answered_at", "-pk"]
@@ -182,6 +186,7 @@ class CommitmentRequest(models.Model):
     last_error = models.TextField(_("fout"), blank=True)
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("hernieuwde vraag om een standpunt")
         verbose_name_plural = _("hernieuwde vragen om een standpunt")
         constraints = [
@@ -202,6 +207,7 @@ class CommitmentDigest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("dagelijks overzicht van standpunten")
         verbose_name_plural = _("dagelijkse overzichten van standpunten")
         ordering = ["-day"]
@@ -219,6 +225,7 @@ class CommitmentDigestDelivery(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         constraints = [
             models.UniqueConstraint(fields=["digest", "subscriber"], name="newsletter_digestdelivery_once")
         ]
@@ -255,5 +262,6 @@ class ProgrammeResponsePage(Page):
     template = "newsletter/outreach/programme_response_page.html"
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("reactie op een verkiezingsprogramma")
         verbose_name_plural = _("reacties op verkiezingsprogramma's")

@@ -44,7 +44,7 @@ class CommitmentLinkBuilder:
     _PLACEHOLDER = "TOKEN"
 
     def __init__(self):
-        self._url = pages_setting("BASE_URL") + reverse("newsletter:commitment", args=[self._PLACEHOLDER])
+        self._url = pages_setting("BASE_URL") + reverse("outreach:commitment", args=[self._PLACEHOLDER])
 
     def url(self, *, candidate_id: int, call_id: int, version_id: int) -> str:
         token = commitment_token(candidate_id=candidate_id, call_id=call_id, version_id=version_id)

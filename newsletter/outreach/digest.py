@@ -64,7 +64,7 @@ def digest_parties(commitments) -> list[dict]:
                 "name": party_list.registered_name,
                 "number": party_list.number,
                 "url": pages_setting("BASE_URL")
-                + reverse("newsletter:candidates_party", args=[party_list.slug]),
+                + reverse("outreach:candidates_party", args=[party_list.slug]),
                 "calls": [],
                 "explanations": [],
                 "total": 0,
@@ -130,7 +130,7 @@ def commitment_digest_send(*, now: dt.datetime | None = None) -> CommitmentDiges
                     if subscriber.name
                     else _("Beste lezer,"),
                     "parties": parties,
-                    "overview_url": pages_setting("BASE_URL") + reverse("newsletter:candidates"),
+                    "overview_url": pages_setting("BASE_URL") + reverse("outreach:candidates"),
                     "unsubscribe_url": links.unsubscribe(token),
                     "preferences_url": links.preferences(token),
                 },

@@ -45,7 +45,7 @@ class AnswerLinkBuilder:
     _PLACEHOLDER = "TOKEN"
 
     def __init__(self):
-        self._url = pages_setting("BASE_URL") + reverse("newsletter:answer", args=[self._PLACEHOLDER])
+        self._url = pages_setting("BASE_URL") + reverse("outreach:answer", args=[self._PLACEHOLDER])
 
     def url(self, *, contact_id: int, mailing_id: int, answer: str) -> str:
         token = answer_token(contact_id=contact_id, mailing_id=mailing_id, answer=answer)

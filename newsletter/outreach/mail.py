@@ -15,11 +15,12 @@ from django.utils.translation import override
 from pages.conf import pages_setting
 from pages.models import DocumentVersion
 
-from ..models import OutreachActivity, OutreachKind, Subscriber
+from ..models import Subscriber
 from ..personalisers import BatchValues, Personaliser
 from ..render import marker
 from .commitment_mail import CommitmentLinks
 from .links import AnswerLinkBuilder
+from .models import OutreachActivity, OutreachKind
 
 OUTREACH_TEMPLATES = ("candidate", "party_leader")
 PERSONAL_FIELDS = (

@@ -1,5 +1,10 @@
 """What outreach stores: the answers to a dialogue request (with their history), the reminders sent, and which
-activities of the document show the outreach's progress. Loaded by `newsletter.models`."""
+activities of the document show the outreach's progress; the candidate lists are in `candidate_models`, imported
+below so that Django finds every outreach model in the app's models module.
+
+Outreach is its own app (`newsletter.outreach`, label "outreach"), but its tables keep the "newsletter" app label
+they were created under: their migrations, content types and permissions stay the newsletter's
+(`newsletter/migrations/`), so nothing in an existing database moves."""
 
 from django.db import models
 from django.db.models import Q
@@ -28,6 +33,7 @@ class OutreachActivity(models.Model):
     kind = models.CharField(_("soort"), max_length=30, choices=OutreachKind.choices)
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("activiteit met voortgang van de benadering")
         verbose_name_plural = _("activiteiten met voortgang van de benadering")
         ordering = ["kind"]
@@ -65,6 +71,7 @@ class DialogueAnswer(models.Model):
     answered_at = models.DateTimeField(_("beantwoord op"), auto_now_add=True)
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("antwoord op het verzoek om dialoog")
         verbose_name_plural = _("antwoorden op het verzoek om dialoog")
         ordering = ["-answered_at", "-id"]
@@ -89,6 +96,7 @@ class Reminder(models.Model):
     last_error = models.TextField(_("fout"), blank=True)
 
     class Meta:
+        app_label = "newsletter"  # see the module's docstring
         verbose_name = _("herinnering")
         verbose_name_plural = _("herinneringen")
         constraints = [
@@ -97,3 +105,16 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} ({self.sent_at or '-'})"
+
+
+from .candidate_models import (  # noqa: E402,F401 - the rest of outreach's models, for Django's app registry
+    Candidate,
+    Commitment,
+    CommitmentDigest,
+    CommitmentDigestDelivery,
+    CommitmentRequest,
+    Election,
+    PartyList,
+    ProgrammeResponsePage,
+    Stance,
+)

@@ -1,5 +1,9 @@
 """The outreach's part of a person's export and erasure: a `supporters.personal_data` source.
 
+A party leader or candidate who answered the request for a dialogue: exported are the answers (deleted on
+erasure) and the reminders sent (kept for the counts, their error scrubbed). Registered after the newsletter's
+source, so erased before it, while the reminders' deliveries still carry the address.
+
 A candidate is known to us by the official list (name, place on the list, home town) and, once the editors link
 them to a contact, by that contact's address. Exported: the candidacy, the commitments per call, the requests and
 digests sent. Erased: the candidacy's name and home town (its place on the list stays, as "[verwijderd]"), the
@@ -13,6 +17,7 @@ from supporters.personal_data import ERASED, Person, PersonalDataSource, record_
 
 from .candidate_models import Candidate, Commitment, CommitmentDigestDelivery, CommitmentRequest
 from .commitments import commitments_erase
+from .models import DialogueAnswer, Reminder
 
 
 def _stamp(value) -> str | None:
@@ -60,6 +65,22 @@ def outreach_collect(person: Person) -> dict[str, Any]:
             .select_related("digest")
             .order_by("pk")
         ],
+        "antwoorden op het verzoek om dialoog": [
+            {
+                "record": record_ref(a),
+                "antwoord": a.get_answer_display(),
+                "bericht": a.message,
+                "liefst contact via": a.preferred_contact,
+                "naam mag op de site": a.show_name,
+                "huidig antwoord": a.is_current,
+                "beantwoord op": _stamp(a.answered_at),
+            }
+            for a in DialogueAnswer.objects.filter(contact__email=email).order_by("pk")
+        ],
+        "herinneringen": [
+            {"record": record_ref(r), "verzonden op": _stamp(r.sent_at), "fout": r.last_error}
+            for r in Reminder.objects.filter(delivery__email=email).order_by("pk")
+        ],
     }
 
 
@@ -69,6 +90,9 @@ def outreach_names(email: str) -> list[str]:
 
 def outreach_erase(person: Person) -> None:
     email = person.email
+    DialogueAnswer.objects.filter(contact__email=email).delete()
+    for reminder in Reminder.objects.filter(delivery__email=email).exclude(last_error=""):
+        Reminder.objects.filter(pk=reminder.pk).update(last_error=person.scrub(reminder.last_error))
     commitments_erase(email=email)
     for request in CommitmentRequest.objects.filter(candidate__contact__email=email).exclude(last_error=""):
         CommitmentRequest.objects.filter(pk=request.pk).update(last_error=person.scrub(request.last_error))
@@ -88,6 +112,8 @@ OUTREACH_SOURCE = PersonalDataSource(
         "newsletter.Commitment",
         "newsletter.CommitmentRequest",
         "newsletter.CommitmentDigestDelivery",
+        "newsletter.DialogueAnswer",
+        "newsletter.Reminder",
     ),
     collect=outreach_collect,
     erase=outreach_erase,

@@ -50,7 +50,7 @@ def commitment(request: HttpRequest, token: str) -> HttpResponse:
         "version": version,
         "current": current,
         "confirming": request.GET.get("bevestigen") == "1" and current is not None,
-        "party_url": reverse("newsletter:candidates_party", args=[candidate.party_list.slug]),
+        "party_url": reverse("outreach:candidates_party", args=[candidate.party_list.slug]),
     }
     if request.method != "POST":
         initial = {}

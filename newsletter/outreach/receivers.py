@@ -1,7 +1,9 @@
 """How the candidates' commitments react to other apps: one-liners that hand over to a task or a service.
-`connect()` is called from `NewsletterConfig.ready()`."""
+`connect()` is called from `OutreachConfig.ready()`."""
 
 from django_q.tasks import async_task
+
+from pages.cache import invalidate_public_pages
 
 from .candidate_lists import candidate_contacts_link
 from .commitments import ASK_AGAIN_TASK, commitments_erase, commitments_personal_data
@@ -21,6 +23,12 @@ def on_collect_personal_data(sender, email, **kwargs) -> dict:
 
 def on_erase_personal_data(sender, email, **kwargs) -> None:
     commitments_erase(email=email)
+
+
+def on_public_outreach_change(sender, **kwargs) -> None:
+    """Which activities show the outreach's progress changed: drop cached pages after the change commits."""
+    if not kwargs.get("raw"):
+        invalidate_public_pages()
 
 
 def connect() -> None:

@@ -12,14 +12,10 @@ from django_q.models import Schedule
 from supporters.models import Contact, ContactRole, OrganisationKind
 
 from ..models import (
-    AnswerChoice,
     Audience,
     Delivery,
     DeliveryStatus,
-    DialogueAnswer,
     Mailing,
-    OutreachActivity,
-    Reminder,
     Subscriber,
     Subscription,
     Suppression,
@@ -28,6 +24,7 @@ from ..models import (
 )
 from ..selectors import still_wanted
 from .mail import OUTREACH_TEMPLATES
+from .models import AnswerChoice, DialogueAnswer, OutreachActivity, Reminder
 
 ROLES = (ContactRole.CANDIDATE, ContactRole.PARTY_LEADER)
 

@@ -14,11 +14,12 @@ from supporters.models import Contact
 
 from ..conf import newsletter_setting
 from ..links import LinkBuilder, recipient_token
-from ..models import Delivery, DialogueAnswer, Mailing, Reminder
+from ..models import Delivery, Mailing
 from ..render import render_message
 from ..replies import delivery_reply_headers
 from ..transport import send_email
 from .links import AnswerLink, AnswerLinkBuilder
+from .models import DialogueAnswer, Reminder
 from .selectors import reminder_due
 
 logger = logging.getLogger(__name__)

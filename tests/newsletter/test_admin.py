@@ -166,3 +166,38 @@ def test_the_admin_menu_has_the_newsletter(client, admin_user):
     dashboard = client.get("/admin/").content.decode()
     for url in ("/admin/nieuwsbrief/", "/admin/nieuwsbrief/voorbeeld/", "/admin/newsletter/audience/"):
         assert url in dashboard
+
+
+def _newsletter_menu(user, rf) -> list[tuple[str, str]]:
+    """The "Nieuwsbrief" menu as Wagtail builds it for this user: (label, url) per submenu item, in menu order."""
+    from wagtail.admin.menu import admin_menu
+
+    request = rf.get("/admin/")
+    request.user = user
+    group = next(item for item in admin_menu.menu_items_for_request(request) if item.label == "Nieuwsbrief")
+    return [(str(item.label), item.url) for item in group.menu.menu_items_for_request(request)]
+
+
+def test_the_newsletter_menu_holds_what_the_outreach_adds_through_its_hook(admin_user, rf):
+    """The outreach is its own app: its overview and its activities' admin appear in the newsletter's menu."""
+    menu = _newsletter_menu(admin_user, rf)
+    labels = [label for label, _url in menu]
+    assert labels[:3] == ["Verzendingen", "Voorbeeld en testmail", "Doelgroepen"]
+    assert ("Kandidaten en fractieleiders", "/admin/nieuwsbrief/kandidaten/") in menu
+    assert ("Voortgang op de site", "/admin/newsletter/outreachactivity/") in menu
+    assert labels.count("Voortgang op de site") == 1  # not also a menu of its own
+
+
+def test_each_item_the_outreach_adds_asks_for_its_own_permission(make_editor, rf):
+    from django.contrib.auth.models import Permission
+    from wagtail.admin.menu import admin_menu
+
+    editor = make_editor()
+    request = rf.get("/admin/")
+    request.user = editor
+    assert "Nieuwsbrief" not in [str(item.label) for item in admin_menu.menu_items_for_request(request)]
+
+    editor.groups.get().permissions.add(Permission.objects.get(codename="view_mailing"))
+    editor = type(editor).objects.get(pk=editor.pk)  # permissions are cached on the user
+    labels = [label for label, _url in _newsletter_menu(editor, rf)]
+    assert labels == ["Verzendingen", "Voorbeeld en testmail", "Kandidaten en fractieleiders"]

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from newsletter.models import AnswerChoice, DialogueAnswer
 from newsletter.outreach.links import answer_token
+from newsletter.outreach.models import AnswerChoice, DialogueAnswer
 from supporters.models import Contact
 
 pytestmark = pytest.mark.django_db

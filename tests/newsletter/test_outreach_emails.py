@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsletter import sending
-from newsletter.models import OutreachActivity, OutreachKind
+from newsletter.outreach.models import OutreachActivity, OutreachKind
 from pages.models import ActivityPage
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsletter.models import OutreachActivity, OutreachKind
 from newsletter.outreach.links import AnswerLink
+from newsletter.outreach.models import OutreachActivity, OutreachKind
 from newsletter.outreach.services import answer_record
 from pages.models import ActivityPage
 from supporters.models import Contact

@@ -10,9 +10,10 @@ from django_q.models import Schedule
 
 from newsletter.feedback import tracking_event_process
 from newsletter.links import RecipientLink
-from newsletter.models import Delivery, Reminder, TrackingEvent
+from newsletter.models import Delivery, TrackingEvent
 from newsletter.outreach import tasks
 from newsletter.outreach.links import AnswerLink
+from newsletter.outreach.models import Reminder
 from newsletter.outreach.services import answer_record
 from newsletter.services import unsubscribe
 from supporters.models import Contact

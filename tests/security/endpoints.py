@@ -591,8 +591,8 @@ PUBLIC_FORMS += [
 
 def _commitments_world(world) -> dict[str, str]:
     """A party list with one candidate, and their signed link for the world's call at the latest version."""
-    from newsletter.models import Candidate, Election, PartyList
     from newsletter.outreach.commitment_links import commitment_token
+    from newsletter.outreach.models import Candidate, Election, PartyList
     from pages.models import DocumentVersion
     from supporters.models import Organisation, OrganisationKind
 

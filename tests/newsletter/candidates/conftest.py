@@ -80,9 +80,9 @@ def change_call_text(document, number: int, text: str):
 def overview_world(import_eml, import_list, make_document, publish):
     """The lists imported, four addresses, version 1 of a three-call document (sent to nobody).
     Returns (document, version, answer) with answer(last_name, call_number, stance, explanation="", publish=False)."""
-    from newsletter.models import Candidate
     from newsletter.outreach.commitment_links import CommitmentLink
     from newsletter.outreach.commitments import commitment_record
+    from newsletter.outreach.models import Candidate
 
     import_eml()
     import_list(ADDRESSES)

@@ -3,7 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from newsletter.models import Candidate, Election, Subscriber
+from newsletter.models import Subscriber
+from newsletter.outreach.models import Candidate, Election
 
 from .eml230b import PARTIES, eml_230b
 

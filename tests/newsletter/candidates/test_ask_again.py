@@ -3,9 +3,9 @@ call 2, once, listing only that call with the change list's words; reminders sto
 
 import pytest
 
-from newsletter.models import CommitmentRequest
 from newsletter.outreach.changes import changed_calls
 from newsletter.outreach.commitments import commitments_ask_again
+from newsletter.outreach.models import CommitmentRequest
 
 from .conftest import change_call_text
 
@@ -59,7 +59,7 @@ def test_confirming_pins_the_answer_to_the_new_version(
 ):
     from urllib.parse import urlsplit
 
-    from newsletter.models import Commitment
+    from newsletter.outreach.models import Commitment
 
     document, _version = candidates_sent
     change_call_text(document, 2, "Een nieuwe tekst voor call 2.")

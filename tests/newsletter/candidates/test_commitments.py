@@ -6,9 +6,9 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 
-from newsletter.models import Candidate, Commitment
 from newsletter.outreach.commitment_links import commitment_token
 from newsletter.outreach.links import answer_token
+from newsletter.outreach.models import Candidate, Commitment
 
 pytestmark = pytest.mark.django_db
 

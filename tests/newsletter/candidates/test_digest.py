@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from newsletter.models import Commitment, CommitmentDigest
 from newsletter.outreach.digest import AUDIENCE_KEY, commitment_digest_send, digest_audience
+from newsletter.outreach.models import Commitment, CommitmentDigest
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ idempotent, corrected lists reported, and parsed without resolving any entity.""
 
 import pytest
 
-from newsletter.models import Candidate, Election, PartyList
+from newsletter.outreach.models import Candidate, Election, PartyList
 from supporters.models import Organisation
 
 from .eml230b import DIEREN, GROENLINKS, PARTIES, PVDA, eml_230b

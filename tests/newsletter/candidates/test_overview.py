@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 
-from newsletter.models import Candidate, Commitment, DialogueAnswer, PartyList, ProgrammeResponsePage
+from newsletter.outreach.models import Candidate, Commitment, DialogueAnswer, PartyList, ProgrammeResponsePage
 from supporters.models import Contact
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from newsletter.models import Commitment, PartyList, ProgrammeResponsePage
 from newsletter.outreach.candidate_lists import party_secretariat_set
 from newsletter.outreach.commitments import commitments_erase, commitments_personal_data
+from newsletter.outreach.models import Commitment, PartyList, ProgrammeResponsePage
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from ...outreach.candidate_lists import candidate_lists_import
-from ...outreach.eml import EmlRefused, parse_candidate_lists
+from ...candidate_lists import candidate_lists_import
+from ...eml import EmlRefused, parse_candidate_lists
 
 
 class Command(BaseCommand):

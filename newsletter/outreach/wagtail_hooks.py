@@ -1,6 +1,9 @@
-"""Admin wiring of the official candidate lists: the menu "Kandidatenlijsten" (upload a Kiesraad file, the
-candidates with "nog geen adres" and the form to add one, the party lists with their secretariat's address).
-Imported by `newsletter.wagtail_hooks`."""
+"""Admin wiring only, of the outreach:
+- the menu "Kandidatenlijsten" (upload a Kiesraad file, the candidates with "nog geen adres" and the form to add
+  one, the party lists with their secretariat's address);
+- in the newsletter's menu (through `newsletter.extensions.NEWSLETTER_MENU_ITEMS`): the overview of candidates and
+  party leaders, and which activities show the outreach's progress on the site;
+- the outreach's part of the document's pages (the extension hooks `pages` declares), and its admin URLs."""
 
 from django import forms
 from django.urls import include, path, reverse
@@ -11,9 +14,15 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from pages.extensions import ITEM_EXTRAS, PAGE_CONTEXT, PAGE_SECTIONS
+from pages.modeladmin import DutchCreateView
+
+from ..extensions import NEWSLETTER_MENU_ITEMS, VIEW_MAILING, PermissionMenuItem
+from . import admin_urls, sections
 from .candidate_lists import candidate_address_set, party_secretariat_set
 from .candidate_models import Candidate, PartyList
 from .import_views import CandidateListsImportView
+from .models import OutreachActivity
 
 
 class CandidateAdminForm(WagtailAdminModelForm):
@@ -106,3 +115,43 @@ urlpatterns = [path("", CandidateListsImportView.as_view(), name="import")]
 @hooks.register("register_admin_urls")
 def register_candidate_list_urls() -> list:
     return [path("kandidatenlijsten/", include((urlpatterns, "newsletter_candidates")))]
+
+
+class OutreachActivityAdmin(ModelAdmin):
+    """Which activities of call 1 show the outreach's progress on the site (and which one is the debate); listed
+    in the newsletter's menu, not a menu of its own."""
+
+    model = OutreachActivity
+    add_to_admin_menu = False
+    create_view_class = DutchCreateView
+    create_title = _("Nieuwe koppeling van een activiteit aan de benadering")
+    menu_label = _("Voortgang op de site")
+    menu_icon = "doc-full"
+    list_display = ("page", "kind")
+    panels = [FieldPanel("page"), FieldPanel("kind")]
+
+
+outreach_activity_admin = OutreachActivityAdmin()
+outreach_activity_admin.register_with_wagtail()
+
+
+@hooks.register(NEWSLETTER_MENU_ITEMS)
+def newsletter_menu_items() -> list:
+    overview = PermissionMenuItem(
+        _("Kandidaten en fractieleiders"),
+        reverse("outreach_admin:outreach"),
+        icon_name="group",
+        order=2,
+        permission=VIEW_MAILING,
+    )
+    return [overview, outreach_activity_admin.get_menu_item(order=6)]
+
+
+@hooks.register("register_admin_urls")
+def register_outreach_admin_urls() -> list:
+    return [path("nieuwsbrief/kandidaten/", include(admin_urls, namespace="outreach_admin"))]
+
+
+hooks.register(PAGE_CONTEXT, sections.page_context)
+hooks.register(ITEM_EXTRAS, sections.item_extras)
+hooks.register(PAGE_SECTIONS, sections.page_sections)
