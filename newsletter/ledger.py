@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Min, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,9 +88,16 @@ def renew(*, mailing_id: int, batch: uuid.UUID | None) -> bool:
     the provider). False when the mailing is no longer sending."""
     now = timezone.now()
     if batch is not None:
-        Delivery.objects.filter(
+        held = Delivery.objects.filter(
             batch=batch, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING], claimed_until__gte=now
-        ).update(claimed_until=_lease_end(now))
+        )
+        with transaction.atomic():
+            # The lease keeper's thread renews while the send loop writes the same rows on its own connection:
+            # two UPDATEs of one row set in different orders deadlock (seen at 1,000,000 recipients). Rows the loop
+            # has locked are skipped; its own statement sets their lease or their outcome.
+            Delivery.objects.filter(pk__in=held.select_for_update(skip_locked=True).values("pk")).update(
+                claimed_until=_lease_end(now)
+            )
     return heartbeat(mailing_id=mailing_id)
 
 
@@ -102,12 +109,15 @@ def claimable(*, mailing_id: int, now: dt.datetime) -> QuerySet:
 
 
 def claim_batch(*, mailing_id: int, size: int, still_wanted: Q) -> Claim:
-    """Take up to `size` pending rows, grouped by variant; rows no longer wanted become `suppressed`."""
+    """Take up to `size` pending rows of a sending mailing (none once it is paused or cancelled), grouped by
+    variant; rows no longer wanted become `suppressed`."""
     now = timezone.now()
     claim = Claim(batch=uuid.uuid4())
+    sending = Mailing.objects.filter(pk=OuterRef("mailing_id"), status=MailingStatus.SENDING)
     with transaction.atomic():
         rows = list(
             claimable(mailing_id=mailing_id, now=now)
+            .filter(Exists(sending))
             .select_for_update(skip_locked=True)
             .annotate(wanted=ExpressionWrapper(still_wanted, output_field=BooleanField()))
             .order_by("audience_id", "since_number", "id")

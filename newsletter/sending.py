@@ -62,12 +62,23 @@ class LeaseKeeper:
         self.interval = newsletter_setting("CLAIM_LEASE_SECONDS") / 3
         self.stopped = threading.Event()
         self.thread: threading.Thread | None = None
+        self.alive: bool | None = None  # what the last renewal found, None before the first
 
     def renew(self) -> bool:
         alive = ledger.renew(mailing_id=self.mailing_id, batch=self.batch)
         if alive:
             watch_arm(mailing_id=self.mailing_id)
+        self.alive = alive
         return alive
+
+    def before_batch(self) -> bool:
+        """The send loop's sign of life before it claims: a renewal of its own on the first batch (arming the
+        switch at once) and wherever no thread keeps the lease; otherwise the thread's last word, which keeps the
+        queries per batch down to the ledger's own. A pause or cancel is still seen at the next claim, which only
+        takes rows of a sending mailing."""
+        if self.thread is None or self.alive is None:
+            return self.renew()
+        return self.alive
 
     def _run(self) -> None:
         try:
@@ -196,13 +207,14 @@ class MailingSender:
                 self.report.continued = True
                 break
             keeper.batch = None
-            if not keeper.renew():
+            if not keeper.before_batch():
                 self.report.stopped = True
                 break
             claim = ledger.claim_batch(
                 mailing_id=mailing_id, size=self.batch_size, still_wanted=self.still_wanted
             )
             if not claim:
+                self.report.stopped = not keeper.renew()  # nothing left, or paused or cancelled meanwhile
                 break
             keeper.batch = claim.batch
             self.report.skipped += claim.skipped

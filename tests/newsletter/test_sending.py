@@ -6,7 +6,9 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_q.models import Schedule
 
@@ -304,6 +306,94 @@ def test_an_unsubscribe_after_freezing_is_honoured_before_sending(provider, froz
     mailing_send(mailing_id=mailing.pk)
     assert set(provider.received) == {"lezer00002@example.org"}
     assert statuses(mailing) == {DeliveryStatus.SENT: 1, DeliveryStatus.SUPPRESSED: 2}
+
+
+# -- in a worker: the lease keeper's thread keeps the heartbeat, the loop makes only the ledger's queries --
+
+in_a_worker = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # outside a test transaction
+
+
+@in_a_worker
+def test_a_sender_in_a_worker_makes_four_queries_a_batch(settings, provider, frozen_mailing):
+    """Claim (select, update), mark sending, record: at 500 a batch, 8 queries per 1,000 recipients on PostgreSQL
+    (10 on SQLite, which writes the message ids in a second statement). The heartbeat and the dead man's switch
+    are the keeper thread's, once every third of the lease, not once a batch."""
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10}
+
+    def queries_to_send(mailing) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            report = mailing_send(mailing_id=mailing.pk)
+        assert report.sent == mailing.deliveries.count() and not report.stopped
+        control = (
+            "BEGIN",
+            "COMMIT",
+            "ROLLBACK",
+            "SAVEPOINT",
+            "RELEASE",
+        )  # SQLite's show up; PostgreSQL's do not
+        return sum(1 for query in captured.captured_queries if not query["sql"].startswith(control))
+
+    three_batches = queries_to_send(frozen_mailing(30))
+    people = [(f"bondgenoot{n}@example.org", f"Bondgenoot {n}") for n in range(60)]
+    six_batches = queries_to_send(frozen_mailing(0, audiences=("allies",), people=people))
+    assert (six_batches - three_batches) / 3 == (4 if connection.vendor == "postgresql" else 5)
+    assert provider.total == 90 and not provider.duplicates()
+
+
+@in_a_worker
+def test_a_pause_stops_a_sender_in_a_worker_at_its_next_claim(settings, provider, frozen_mailing):
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10}
+    mailing = frozen_mailing(35)
+    deliver = Transport.deliver
+
+    def deliver_then_pause(self, batch):
+        results = deliver(self, batch)
+        mailings.mailing_pause(mailing=mailing)
+        return results
+
+    with mock.patch.object(Transport, "deliver", deliver_then_pause):
+        report = mailing_send(mailing_id=mailing.pk)
+    assert report.stopped
+    assert statuses(mailing) == {DeliveryStatus.SENT: 10, DeliveryStatus.PENDING: 25}
+
+
+@in_a_worker
+def test_the_keepers_lease_renewal_never_waits_for_rows_the_send_loop_is_writing(frozen_mailing):
+    """The keeper's thread and the send loop write the same rows on two connections; a renewal that waited for
+    the loop's row locks deadlocked against it (two senders, 1,000,000 recipients). It skips them instead."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite has one writer at a time)")
+    import threading
+
+    mailing = frozen_mailing(4)
+    claim = ledger.claim_batch(mailing_id=mailing.pk, size=4, still_wanted=Q())
+    ids = [row.id for row in claim.rows]
+    locked, done = threading.Event(), threading.Event()
+
+    def the_loop_writing_two_rows():
+        try:
+            with transaction.atomic():
+                list(Delivery.objects.select_for_update().filter(id__in=ids[:2]))
+                locked.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    loop = threading.Thread(target=the_loop_writing_two_rows)
+    loop.start()
+    try:
+        assert locked.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # waiting would fail the test, not hang it
+        before = dict(Delivery.objects.filter(id__in=ids).values_list("id", "claimed_until"))
+        assert ledger.renew(mailing_id=mailing.pk, batch=claim.batch)
+        after = dict(Delivery.objects.filter(id__in=ids).values_list("id", "claimed_until"))
+    finally:
+        done.set()
+        loop.join()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+    assert [after[pk] > before[pk] for pk in ids] == [False, False, True, True]
 
 
 # -- a dead sender --
