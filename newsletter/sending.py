@@ -73,10 +73,10 @@ class LeaseKeeper:
 
     def before_batch(self) -> bool:
         """The send loop's sign of life before it claims: a renewal of its own on the first batch (arming the
-        switch at once) and wherever no thread keeps the lease; otherwise the thread's last word, which keeps the
-        queries per batch down to the ledger's own. A pause or cancel is still seen at the next claim, which only
-        takes rows of a sending mailing."""
-        if self.thread is None or self.alive is None:
+        switch at once) and wherever no thread keeps the lease (none started, or it died); otherwise the thread's
+        last word, which keeps the queries per batch down to the ledger's own. A pause or cancel is still seen at
+        the next claim, which only takes rows of a sending mailing."""
+        if self.thread is None or not self.thread.is_alive() or self.alive is None:
             return self.renew()
         return self.alive
 

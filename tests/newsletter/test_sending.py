@@ -341,6 +341,22 @@ def test_a_sender_in_a_worker_makes_four_queries_a_batch(settings, provider, fro
 
 
 @in_a_worker
+def test_when_the_keeper_thread_dies_the_send_loop_keeps_the_heartbeat_itself(
+    settings, provider, frozen_mailing
+):
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10}
+    mailing = frozen_mailing(30)
+    with (
+        mock.patch.object(sending.LeaseKeeper, "_run", lambda keeper: None),  # the thread ends at once
+        CaptureQueriesContext(connection) as captured,
+    ):
+        assert mailing_send(mailing_id=mailing.pk).sent == 30
+    heartbeats = [query for query in captured.captured_queries if '"heartbeat_at" =' in query["sql"]]
+    # Before each of the four claims (the last finds nothing left), then once more.
+    assert len(heartbeats) == 4 + 1
+
+
+@in_a_worker
 def test_a_pause_stops_a_sender_in_a_worker_at_its_next_claim(settings, provider, frozen_mailing):
     settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10}
     mailing = frozen_mailing(35)
