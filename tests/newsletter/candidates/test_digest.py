@@ -4,6 +4,7 @@ nothing on a day without news."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from newsletter.outreach.digest import AUDIENCE_KEY, commitment_digest_send, digest_audience
@@ -13,7 +14,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def follower(overview_world, make_subscriber, outbox):
+def morning():
+    """Today at 10:00 in Amsterdam, the clock running: "the same day" must not cross midnight mid-test."""
+    ten = dt.datetime.combine(timezone.localdate(), dt.time(10), tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(ten, tick=True):
+        yield
+
+
+@pytest.fixture
+def follower(morning, overview_world, make_subscriber, outbox):
     digest_audience()
     make_subscriber("volger@example.org", name="Vera", audiences=(AUDIENCE_KEY,))
     make_subscriber("bewoner@example.org", audiences=("residents",))
