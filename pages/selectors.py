@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q
 from wagtail.models import Page
@@ -107,3 +108,31 @@ def search_document(*, document: DocumentPage, query: str):
 def info_pages(*, document: Page):
     """The document's live info pages (about us, contact, privacy, colophon) in the editors' order."""
     return InfoPage.objects.child_of(document).live().public().order_by("path")
+
+
+@dataclass(frozen=True)
+class DashboardDocument:
+    """A living document as the dashboard shows it: its latest version and how many of its pages wait as drafts."""
+
+    page: DocumentPage
+    latest: DocumentVersion | None
+    drafts: int
+
+
+def dashboard_documents(*, user) -> list[DashboardDocument]:
+    """The documents this editor may publish a version of, newest first."""
+    documents = [
+        page
+        for page in DocumentPage.objects.order_by("-latest_revision_created_at", "pk")
+        if page.permissions_for_user(user).can_publish()
+    ]
+    return [
+        DashboardDocument(
+            page=page,
+            latest=latest_version(document=page),
+            drafts=Page.objects.descendant_of(page, inclusive=True)
+            .filter(has_unpublished_changes=True)
+            .count(),
+        )
+        for page in documents
+    ]

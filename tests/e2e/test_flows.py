@@ -175,8 +175,11 @@ def log_in(page, site, user, password: str) -> None:
 
 
 def publish_version(page, site, document: DocumentPage, note: str) -> None:
-    """The admin's "Nieuwe versie publiceren" form: the note, every pending draft, and the residents."""
-    page.goto(site.url(f"/admin/documents/{document.pk}/publish-version/"))
+    """The admin's "Nieuwe versie publiceren" form, reached from the document's edit view header: the note, every
+    pending draft, and the residents."""
+    page.goto(site.url(f"/admin/pages/{document.pk}/edit/"))
+    page.locator("#w-slim-header-buttons").get_by_role("link", name="Nieuwe versie publiceren").click()
+    page.wait_for_url(re.compile(rf"/admin/pages/{document.pk}/publish-version/$"))
     page.get_by_label("Wat is er veranderd").fill(note)
     page.get_by_label("Bewoners").check()
     page.get_by_role("button", name="Publiceer versie").click()
@@ -282,7 +285,10 @@ def test_an_editor_test_mails_typed_addresses_sees_who_gets_it_confirms_the_numb
 
     # Who gets it, per audience and in total (each person once), then the number confirmed on the button.
     versions = document.versions.count()
-    page.goto(site.url(f"/admin/documents/{document.pk}/publish-version/"))
+    page.goto(site.url("/admin/"))  # from the dashboard, as an editor starts
+    page.locator("#kvm-documents").get_by_role("link", name="Nieuwe versie publiceren").click()
+    page.wait_for_url(re.compile(rf"/admin/pages/{document.pk}/publish-version/$"))
+    assert page.locator(".sidebar-menu-item--active").first.inner_text().strip() == "Pagina's"
     page.get_by_label("Wat is er veranderd").fill("Een versie voor bewoners en bondgenoten.")
     page.get_by_label("Bewoners").check()
     page.get_by_label("Bondgenoten").check()

@@ -29,7 +29,7 @@ def document(make_document, make_subscriber, admin_user, client, outbox):
 def test_the_form_counts_asks_to_confirm_the_number_and_links_to_the_progress(
     client, document, django_capture_on_commit_callbacks
 ):
-    url = f"/admin/documents/{document.pk}/publish-version/"
+    url = f"/admin/pages/{document.pk}/publish-version/"
     data = {"note": "Eerste versie.", "audiences": ["residents", "allies"]}
     first = client.post(url, data)
     assert first.status_code == 200
@@ -54,7 +54,7 @@ def test_the_form_counts_asks_to_confirm_the_number_and_links_to_the_progress(
 
 
 def test_a_changed_count_is_asked_again(client, document, make_subscriber):
-    url = f"/admin/documents/{document.pk}/publish-version/"
+    url = f"/admin/pages/{document.pk}/publish-version/"
     data = {"note": "Eerste versie.", "audiences": ["residents"]}
     client.post(url, data)
     make_subscriber("nieuw@example.org", audiences=("residents",))  # someone confirmed in between
@@ -66,7 +66,7 @@ def test_a_changed_count_is_asked_again(client, document, make_subscriber):
 def test_send_at_plans_the_mailing_and_the_past_is_refused(
     client, document, django_capture_on_commit_callbacks
 ):
-    url = f"/admin/documents/{document.pk}/publish-version/"
+    url = f"/admin/pages/{document.pk}/publish-version/"
     past = soup(client.post(url, {"note": "n", "audiences": ["residents"], "send_at": "2001-01-01T09:00"}))
     assert "Kies een tijdstip in de toekomst" in past.get_text()
     at = timezone.localtime() + dt.timedelta(days=2)

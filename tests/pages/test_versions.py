@@ -201,7 +201,7 @@ def test_admin_form_previews_the_selected_drafts_and_starts_with_an_empty_note(
     draft.title = "Concepttitel"
     draft.save_revision(user=editor)
 
-    url = f"/admin/documents/{document.pk}/publish-version/"
+    url = f"/admin/pages/{document.pk}/publish-version/"
     edit_page = client.get(f"/admin/pages/{document.pk}/edit/")
     assert url in edit_page.content.decode()
     form_page = BeautifulSoup(client.get(url).content, "html.parser")
@@ -271,7 +271,7 @@ def test_the_newsletter_preview_is_the_same_next_version(make_document):
 def test_admin_form_is_refused_without_publish_rights(client, make_document, make_editor):
     document = make_document(calls=1, activities_per_call=0)
     client.force_login(make_editor(can_publish=False))
-    url = f"/admin/documents/{document.pk}/publish-version/"
+    url = f"/admin/pages/{document.pk}/publish-version/"
     assert url not in client.get(f"/admin/pages/{document.pk}/edit/").content.decode()
     # Wagtail answers a PermissionDenied in the admin with a redirect to the dashboard and a message.
     assert client.get(url)["Location"] == "/admin/"
@@ -282,7 +282,7 @@ def test_admin_form_is_refused_without_publish_rights(client, make_document, mak
 def test_admin_form_shows_a_dutch_error_for_an_empty_note(client, make_document, admin_user):
     document = make_document(calls=1, activities_per_call=0)
     client.force_login(admin_user)
-    response = client.post(f"/admin/documents/{document.pk}/publish-version/", {"note": ""})
+    response = client.post(f"/admin/pages/{document.pk}/publish-version/", {"note": ""})
     assert response.status_code == 200
     assert "Dit is een verplicht veld" in response.content.decode()
     assert not DocumentVersion.objects.exists()
@@ -433,7 +433,7 @@ def test_a_new_activity_saved_only_as_draft_is_in_the_preview_and_goes_live_with
     call.add_child(instance=draft)
     draft.save_revision()
     client.force_login(admin_user)
-    url = f"/admin/documents/{document.pk}/publish-version/"
+    url = f"/admin/pages/{document.pk}/publish-version/"
     form_page = BeautifulSoup(client.get(url, headers={"accept-language": "en"}).content, "html.parser")
     assert [li.get_text() for li in form_page.select(".change-list li")] == [
         "Nieuwe activiteit bij call 1: “Debat met de fractieleiders”."
