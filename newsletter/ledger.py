@@ -115,30 +115,63 @@ def claim_batch(*, mailing_id: int, size: int, still_wanted: Q) -> Claim:
     claim = Claim(batch=uuid.uuid4())
     sending = Mailing.objects.filter(pk=OuterRef("mailing_id"), status=MailingStatus.SENDING)
     with transaction.atomic():
-        rows = list(
+        picked = (
             claimable(mailing_id=mailing_id, now=now)
             .filter(Exists(sending))
             .select_for_update(skip_locked=True)
             .annotate(wanted=ExpressionWrapper(still_wanted, output_field=BooleanField()))
             .order_by("audience_id", "since_number", "id")
-            .values_list("id", "subscriber_id", "email", "name", "audience_id", "since_number", "wanted")[
-                :size
-            ]
         )
-        unwanted = [row[0] for row in rows if not row[6]]
-        claim.rows = [ClaimedDelivery(*row[:6]) for row in rows if row[6]]
-        claim.skipped = len(unwanted)
-        if unwanted:
-            Delivery.objects.filter(id__in=unwanted).update(
-                status=DeliveryStatus.SUPPRESSED,
-                last_error=_("Afgemeld of geblokkeerd vóór de verzending."),
-                updated_at=now,
-            )
-        if claim.rows:
-            Delivery.objects.filter(id__in=[row.id for row in claim.rows]).update(
-                batch=claim.batch, claimed_until=_lease_end(now), updated_at=now
-            )
+        if connection.vendor == "postgresql":
+            rows = _claimed_in_one_statement(picked[:size], batch=claim.batch, now=now)
+        else:
+            rows = _claimed(picked[:size], batch=claim.batch, now=now)
+    claim.rows = [ClaimedDelivery(*row[:6]) for row in rows if row[6]]
+    claim.skipped = len(rows) - len(claim.rows)
     return claim
+
+
+def _claimed(picked: QuerySet, *, batch: uuid.UUID, now: dt.datetime) -> list[tuple]:
+    rows = list(
+        picked.values_list("id", "subscriber_id", "email", "name", "audience_id", "since_number", "wanted")
+    )
+    unwanted = [row[0] for row in rows if not row[6]]
+    if unwanted:
+        Delivery.objects.filter(id__in=unwanted).update(
+            status=DeliveryStatus.SUPPRESSED, last_error=_UNWANTED(), updated_at=now
+        )
+    wanted = [row[0] for row in rows if row[6]]
+    if wanted:
+        Delivery.objects.filter(id__in=wanted).update(
+            batch=batch, claimed_until=_lease_end(now), updated_at=now
+        )
+    return rows
+
+
+def _claimed_in_one_statement(picked: QuerySet, *, batch: uuid.UUID, now: dt.datetime) -> list[tuple]:
+    """`_claimed` as one UPDATE … RETURNING on PostgreSQL: no list of ids goes back to the server."""
+    select, params = picked.values_list("id", "wanted").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH picked AS ({select}) "  # noqa: S608
+            f"UPDATE {Delivery._meta.db_table} AS d SET "
+            "batch = CASE WHEN p.wanted THEN %s::uuid ELSE d.batch END, "
+            "claimed_until = CASE WHEN p.wanted THEN %s ELSE d.claimed_until END, "
+            "status = CASE WHEN p.wanted THEN d.status ELSE %s END, "
+            "last_error = CASE WHEN p.wanted THEN d.last_error ELSE %s END, "
+            "updated_at = %s "
+            "FROM picked AS p WHERE d.id = p.id "
+            "RETURNING d.id, d.subscriber_id, d.email, d.name, d.audience_id, d.since_number, p.wanted",
+            [*params, batch, _lease_end(now), DeliveryStatus.SUPPRESSED, _UNWANTED(), now],
+        )
+        rows = cursor.fetchall()
+    # RETURNING keeps no order: back to the claim's, with NULLs last as PostgreSQL sorts them.
+    rows.sort(key=lambda row: (row[4] is None, row[4] or 0, row[5] is None, row[5] or 0, row[0]))
+    return rows
+
+
+def _UNWANTED() -> str:
+    return _("Afgemeld of geblokkeerd vóór de verzending.")
 
 
 def release(*, batch: uuid.UUID) -> None:
@@ -170,28 +203,39 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, newsletter_setting("RETRY_BACKOFF_MAX_SECONDS")))
 
 
-def _record_sent(*, batch: uuid.UUID, sent: list[RecipientResult], now: dt.datetime) -> None:
-    """Sent rows get their status and each its own provider message id: one statement on PostgreSQL."""
+def _record_sent(*, mine: QuerySet, batch: uuid.UUID, sent: list[RecipientResult], now: dt.datetime) -> None:
+    """Sent rows get their status and each its provider message id, in one statement: the same id for all when
+    the provider gave one for the whole call (Mailgun), else each its own (from an array on PostgreSQL)."""
     ids = [r.delivery_id for r in sent]
-    ours = [DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]
-    if connection.vendor == "postgresql":
+    message_ids = {r.message_id[:255] for r in sent}
+    done = {
+        "status": DeliveryStatus.SENT,
+        "sent_at": now,
+        "claimed_until": None,
+        "last_error": "",
+        "updated_at": now,
+    }
+    if len(message_ids) == 1:
+        mine.filter(id__in=ids).update(provider_message_id=message_ids.pop(), **done)
+    elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {Delivery._meta.db_table} AS d SET status = %s, sent_at = %s, updated_at = %s, "  # noqa: S608
                 "claimed_until = NULL, last_error = '', provider_message_id = v.message_id "
                 "FROM unnest(%s::bigint[], %s::text[]) AS v(id, message_id) "
                 "WHERE d.id = v.id AND d.batch = %s AND d.status = ANY(%s)",
-                [DeliveryStatus.SENT, now, now, ids, [r.message_id[:255] for r in sent], batch, ours],
+                [DeliveryStatus.SENT, now, now, ids, [r.message_id[:255] for r in sent], batch, _OURS],
             )
-        return
-    Delivery.objects.filter(batch=batch, status__in=ours, id__in=ids).update(
-        status=DeliveryStatus.SENT, sent_at=now, claimed_until=None, last_error="", updated_at=now
-    )
-    Delivery.objects.bulk_update(
-        [Delivery(id=r.delivery_id, provider_message_id=r.message_id[:255]) for r in sent],
-        ["provider_message_id"],
-        batch_size=500,
-    )
+    else:
+        mine.filter(id__in=ids).update(**done)
+        Delivery.objects.bulk_update(
+            [Delivery(id=r.delivery_id, provider_message_id=r.message_id[:255]) for r in sent],
+            ["provider_message_id"],
+            batch_size=500,
+        )
+
+
+_OURS = [DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]
 
 
 def record(*, batch: uuid.UUID, results: list[RecipientResult]) -> None:
@@ -200,10 +244,10 @@ def record(*, batch: uuid.UUID, results: list[RecipientResult]) -> None:
     by_outcome: dict[Outcome, list[RecipientResult]] = defaultdict(list)
     for result in results:
         by_outcome[result.outcome].append(result)
-    mine = Delivery.objects.filter(batch=batch, status__in=[DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN])
+    mine = Delivery.objects.filter(batch=batch, status__in=_OURS)
     with transaction.atomic():
         if by_outcome[Outcome.SENT]:
-            _record_sent(batch=batch, sent=by_outcome[Outcome.SENT], now=now)
+            _record_sent(mine=mine, batch=batch, sent=by_outcome[Outcome.SENT], now=now)
         unknown = by_outcome[Outcome.UNKNOWN]
         if unknown:
             mine.filter(id__in=[r.delivery_id for r in unknown]).update(

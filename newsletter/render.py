@@ -62,6 +62,17 @@ class RenderedEmail:
     text: str
 
 
+class Greeting:
+    """The salutation in the active language, looked up once for a whole batch rather than once per person."""
+
+    def __init__(self):
+        self.named = _("Beste %(name)s,")
+        self.anonymous = _("Beste lezer,")
+
+    def __call__(self, name: str) -> str:
+        return self.named % {"name": name} if name else self.anonymous
+
+
 @dataclass(frozen=True)
 class RecipientContext:
     """What differs per recipient: their name (may be empty), their own preference and unsubscribe links, and
@@ -72,8 +83,8 @@ class RecipientContext:
     preferences_url: str
     extra: dict[str, str] = field(default_factory=dict)
 
-    def merge_values(self) -> dict[str, str]:
-        greeting = _("Beste %(name)s,") % {"name": self.name} if self.name else _("Beste lezer,")
+    def merge_values(self, greeting: "Greeting | None" = None) -> dict[str, str]:
+        greeting = (greeting or Greeting())(self.name)
         return {
             "greeting_html": html.escape(greeting),
             "greeting_text": greeting,

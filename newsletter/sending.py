@@ -18,12 +18,12 @@ from pages.cache import invalidate_public_pages
 
 from . import ledger
 from .conf import newsletter_setting
-from .links import LinkBuilder, recipient_token
+from .links import LinkBuilder
 from .mailings import SEND_TASK
 from .models import Mailing, MailingStatus
 from .outcomes import Outcome
 from .personalisers import BatchValues, personaliser_for
-from .render import MailTemplate, RecipientContext, render_variant
+from .render import Greeting, MailTemplate, RecipientContext, render_variant
 from .replies import delivery_reply_headers
 from .selectors import still_wanted, versions_between
 from .transport import OutgoingBatch, OutgoingRecipient, Transport
@@ -171,8 +171,9 @@ class MailingSender:
                 mailing_id=self.mailing.pk
             )
         extras = self.batch_values[audience.pk].values(row.subscriber_id for row in rows)
+        greeting = Greeting()
         for row in rows:
-            token = recipient_token(subscriber_id=row.subscriber_id, audience_key=audience.key)
+            token = self.links.recipient_token(subscriber_id=row.subscriber_id, audience_key=audience.key)
             context = RecipientContext(
                 name=row.name,
                 unsubscribe_url=self.links.unsubscribe(token),
@@ -184,7 +185,7 @@ class MailingSender:
                     delivery_id=row.id,
                     email=row.email,
                     name=row.name,
-                    values=context.merge_values(),
+                    values=context.merge_values(greeting),
                     headers={
                         "List-Unsubscribe": self.links.list_unsubscribe_header(token),
                         **delivery_reply_headers(delivery_id=row.id),

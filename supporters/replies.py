@@ -7,6 +7,7 @@ registered by the newsletter app). `supporters` reads only the codec; what a ref
 sender's business.
 """
 
+import functools
 import hashlib
 import hmac
 import re
@@ -23,8 +24,13 @@ _SIGNATURE_LENGTH = 16
 _REFERENCE = re.compile(r"^([a-z])(\d{1,18})-([0-9a-f]{" + str(_SIGNATURE_LENGTH) + r"})$")
 
 
+@functools.lru_cache(maxsize=4)
+def _key(secret: str) -> bytes:
+    return hashlib.sha256(f"kvm.reply-to:{secret}".encode()).digest()
+
+
 def _signature(kind: str, pk: int) -> str:
-    key = hashlib.sha256(f"kvm.reply-to:{settings.SECRET_KEY}".encode()).digest()
+    key = _key(settings.SECRET_KEY)  # a newsletter signs one address per recipient
     return hmac.new(key, f"{kind}{pk}".encode(), hashlib.sha256).hexdigest()[:_SIGNATURE_LENGTH]
 
 

@@ -6,13 +6,14 @@ import re
 import zlib
 
 import pytest
+import time_machine
 from django.core import mail
 from django_q.conf import Conf
 from django_q.models import OrmQ
 from django_q.signing import SignedPackage
 
 from supporters import tasks
-from supporters.tokens import InvalidToken, seal, unseal
+from supporters.tokens import InvalidToken, TokenMaker, make_token, read_token, seal, unseal
 
 from .conftest import shown_long_ago
 
@@ -75,3 +76,20 @@ def test_the_data_request_is_queued_and_answers_while_the_mail_server_is_down(po
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     tasks.data_links_send(*queued[0]["args"])
     assert mail.outbox[-1].to == [ADDRESS]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"s": 1, "l": ""}, {"s": 123456789, "l": "allies"}, {"k": "é ü", "n": "x" * 300}],  # the last compresses
+)
+def test_tokens_made_in_bulk_are_the_tokens_django_signs(payload, settings):
+    settings.SECRET_KEY = "een-ander-geheim-" + "x" * 40
+    with time_machine.travel("2026-12-07 10:00:00+01:00", tick=False) as clock:
+        maker = TokenMaker("newsletter.recipient")
+        assert maker.make(payload) == make_token("newsletter.recipient", payload)
+        clock.shift(61)  # the timestamp follows the clock
+        token = maker.make(payload)
+        assert token == make_token("newsletter.recipient", payload)
+        assert read_token("newsletter.recipient", token) == payload
+    with pytest.raises(InvalidToken):
+        read_token("newsletter.confirm", token)
