@@ -3,11 +3,17 @@
 backend (bulk API) or its real Mailgun backend (batch sending, `--provider mailgun`) to the loopback stand-in for
 that provider (`newsletter.testing`, `newsletter.testing_mailgun`).
 
-Measures: recipients per second handed to the provider, time to freeze the recipients, peak memory of the
-sending processes, and database queries per 1,000 recipients. The senders are separate processes (two by default,
-like two django-q2 workers on one mailing) running the worker task `newsletter.tasks.send_mailing`.
+Two measurements per size:
 
-    python bench/newsletter_send.py [--sizes 10000,100000] [--senders 2] [--provider postmark|mailgun]
+- *the pipeline's parts*: the recipients frozen here, then separate sender processes (two by default, like two
+  django-q2 workers on one mailing) running the worker task `newsletter.tasks.send_mailing`: recipients per
+  second handed to the provider, time to freeze, peak memory of a sender, database queries per 1,000 recipients;
+- *publish to last hand-over* (`--e2e`, on by default): a real `manage.py qcluster` with two workers (Redis
+  broker on 127.0.0.1:6379 database 13 when it answers, else the ORM broker), started and warmed up beforehand;
+  the clock runs from `PublishVersionAction.execute()` (the editor's publish, as the admin and the command do it)
+  until the stand-in has the last recipient.
+
+    python bench/newsletter_send.py [--sizes 10000,100000] [--senders 2] [--provider postmark|mailgun] [--no-e2e]
 
 Database: DATABASE_URL when set (its database is dropped and re-created!), otherwise PostgreSQL on 127.0.0.1
 (database `kvm_bench_newsletter`), otherwise an SQLite file in var/bench/. Results also go to
@@ -54,6 +60,21 @@ def stand_in_for(provider: str):
     return ProviderStandIn()
 
 
+BENCH_REDIS = "redis://127.0.0.1:6379/13"
+
+
+def broker_url() -> str:
+    """The bench's own Redis database when Redis answers (as in production), else "" for the ORM broker."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(BENCH_REDIS, socket_connect_timeout=2)
+        client.flushdb()
+        return BENCH_REDIS
+    except Exception:
+        return ""
+
+
 def environment(database_url: str, provider: str, stand_in) -> dict[str, str]:
     return {
         **os.environ,
@@ -61,6 +82,9 @@ def environment(database_url: str, provider: str, stand_in) -> dict[str, str]:
         "DATABASE_URL": database_url,
         **PROVIDERS[provider](stand_in),
         "BASE_URL": "https://krachtvanmokum.example",
+        "REPLY_TO_DOMAIN": "antwoord.krachtvanmokum.example",  # as the site runs: each mail its own Reply-To
+        "REDIS_URL": broker_url(),  # cache and django-q2 broker, as in production
+        "Q_WORKERS": "2",
         "LOG_LEVEL": "WARNING",
         "NEWSLETTER_MAX_PER_SECOND": "",
     }
@@ -271,11 +295,98 @@ def measure(size: int, senders: int, document, provider, env) -> dict:
     return result
 
 
+class Cluster:
+    """`manage.py qcluster` with two workers, stopped by SIGTERM to its main process (it then exits cleanly)."""
+
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Cluster":
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(os.environ.get("BENCH_CLUSTER_LOG", os.devnull), "ab"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        import signal
+
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def warm_up(timeout: float = 60) -> None:
+    """Wait until the cluster runs a task: its workers are up and have Django loaded."""
+    from django_q.tasks import async_task, result
+
+    task_id = async_task("math.floor", 1.5)
+    if result(task_id, wait=int(timeout * 1000)) != 1:
+        raise SystemExit("the qcluster did not answer")
+
+
+def measure_e2e(size: int, document, provider) -> dict:
+    """From the editor's publish to the stand-in receiving the last recipient, through a running qcluster."""
+    from django.db import transaction
+
+    from newsletter.models import Mailing, MailingStatus
+    from pages.actions import PublishVersionAction
+
+    received_before = provider.received.copy()
+    count_before = provider.count
+    calls_before = len(provider.calls)
+    started = time.monotonic()
+    with transaction.atomic():  # as in a request: the mailing task is queued on commit
+        version = PublishVersionAction(
+            document, note=f"End-to-end {size}.", audiences=[f"bench-{size}"], skip_permission_check=True
+        ).execute()
+    published = time.monotonic() - started
+    deadline = started + 600
+    while provider.count - count_before < size:
+        if time.monotonic() > deadline:
+            raise SystemExit("the mailing did not reach everyone within 600 s")
+        time.sleep(0.05)
+    last_handover = provider.last_received_at - started
+    mailing = Mailing.objects.get(version=version)
+    while mailing.status != MailingStatus.DONE and time.monotonic() < deadline:
+        time.sleep(0.05)
+        mailing.refresh_from_db()
+    this_send = provider.received - received_before
+    received = sum(this_send.values())
+    duplicates = [address for address, n in this_send.items() if n > 1]
+    result = {
+        "recipients": size,
+        "publish_seconds": round(published, 2),
+        "publish_to_last_handover_seconds": round(last_handover, 2),
+        "recipients_per_second": round(size / last_handover),
+        "frozen_after_seconds": round((mailing.frozen_at - version.published_at).total_seconds(), 2)
+        if mailing.frozen_at
+        else None,
+        "received_by_provider": received,
+        "provider_calls": len(provider.calls) - calls_before,
+        "duplicates": len(duplicates),
+        "mailing_status": mailing.status,
+    }
+    if received != size or duplicates or mailing.status != MailingStatus.DONE:
+        print(json.dumps(result, indent=2))
+        raise SystemExit("the end-to-end send was not complete and exact")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--senders", type=int, default=2)
     parser.add_argument("--provider", choices=sorted(PROVIDERS), default="postmark")
+    parser.add_argument("--no-e2e", dest="e2e", action="store_false", help="skip publish-to-last-hand-over")
     parser.add_argument("--sender", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sender:
@@ -313,6 +424,20 @@ def main() -> None:
                 f"{result['provider_calls']} provider calls, {result['duplicates']} duplicates",
                 flush=True,
             )
+        e2e = []
+        if args.e2e:
+            with Cluster(env):
+                warm_up()
+                for size in sizes:
+                    result = measure_e2e(size, document, provider)
+                    e2e.append(result)
+                    print(
+                        f"{size:>7} recipients, publish to last hand-over through a qcluster of 2 workers: "
+                        f"{result['publish_to_last_handover_seconds']} s ({result['recipients_per_second']} /s; "
+                        f"the publish itself {result['publish_seconds']} s, recipients frozen after "
+                        f"{result['frozen_after_seconds']} s)",
+                        flush=True,
+                    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -321,6 +446,7 @@ def main() -> None:
                 "provider": args.provider,
                 "senders": args.senders,
                 "results": results,
+                "publish_to_last_handover": e2e,
             },
             indent=2,
         )

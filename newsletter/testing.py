@@ -47,6 +47,8 @@ class ProviderStandIn:
         self.random = random.Random(seed)
         self.lock = threading.Lock()
         self.received: Counter[str] = Counter()
+        self.count = 0  # recipients received, kept as they come (`total` sums `received`)
+        self.last_received_at: float | None = None  # time.monotonic() of the last recipient received
         self.calls: list[dict[str, Any]] = []
         self.messages: list[dict[str, Any]] = []
         self.planned: list[str] = []  # "error" / "hang" for the next calls, before any random faults
@@ -87,6 +89,12 @@ class ProviderStandIn:
         return f"http://127.0.0.1:{self.server.server_address[1]}/"
 
     # -- what it saw --
+
+    def receive(self, address: str) -> None:
+        """Count one recipient of one message (callers hold `lock`)."""
+        self.received[address] += 1
+        self.count += 1
+        self.last_received_at = time.monotonic()
 
     @property
     def total(self) -> int:
@@ -131,7 +139,7 @@ class ProviderStandIn:
                     )
                     continue
                 for address in addresses:
-                    self.received[address] += 1
+                    self.receive(address)
                 if self.keep_messages:
                     self.messages.append(_rendered(message, common, path))
                 answers.append(

@@ -69,7 +69,7 @@ class MailgunStandIn(ProviderStandIn):
                 if email in self.inactive:
                     self.dropped.append(email)
                     continue
-                self.received[email] += 1
+                self.receive(email)
                 if self.keep_messages:
                     self.messages.append(
                         _rendered(fields, to, (display_name, addr), recipient_variables, domain, message_id)

@@ -78,7 +78,7 @@ class SesStandIn(ProviderStandIn):
             ]
         with self.lock:
             for address in addresses:
-                self.received[address] += 1
+                self.receive(address)
             if self.keep_messages:
                 self.messages.append(_read(mime, addresses, message_id))
         return message_id
