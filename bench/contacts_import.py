@@ -31,9 +31,10 @@ def main() -> int:
     from newsletter.models import Audience, Subscriber, Subscription
     from supporters.models import Contact
 
-    Subscription.objects.all().delete()
-    Subscriber.objects.all().delete()
-    Contact.objects.all().delete()
+    # Not `.delete()`: Wagtail's reference index asks two queries per deleted object (ten minutes here).
+    with connection.cursor() as cursor:
+        for model in (Subscription, Subscriber, Contact):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608 - table names
     allies = Audience.objects.get(key="allies")
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as csv:
         csv.write("naam,email,organisatie,rol\n")

@@ -4,12 +4,13 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from supporters import bulk
 from supporters.conf import supporters_setting
 from supporters.models import Contact, ContactRole, LegalBasis
 from supporters.tokens import InvalidToken
@@ -208,83 +209,95 @@ def preferences_link_send(*, subscriber_id: int) -> None:
     send_email(email, to=subscriber.email, name=subscriber.name)
 
 
-def _chunks(items: list, size: int = 5000) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _memberships_sql(*, contact_ids: list[int], audience_key: str | None) -> tuple[str, list]:
+    """A subquery of (contact_id, email, name, legal_basis, audience_id) and its parameters: each of these
+    contacts that has an address, once per audience it joins — `audience_key`, the audience its role implies, and
+    with neither of these the allies for a contact of an organisation."""
+    ids = bulk.values_subquery(contact_ids, field=Contact._meta.pk)
+    role_cases = " ".join("WHEN %s THEN %s" for _role in ROLE_AUDIENCES)
+    roles = ", ".join("%s" for _role in ROLE_AUDIENCES)
+    sql = (
+        "SELECT c.id AS contact_id, lower(trim(c.email)) AS email, c.name AS name, "  # noqa: S608 - table names
+        "c.legal_basis AS legal_basis, a.id AS audience_id "
+        f"FROM {Contact._meta.db_table} c JOIN {Audience._meta.db_table} a ON a.key IN ("
+        f"%s, CASE c.role {role_cases} END, "
+        f"CASE WHEN c.organisation_id IS NOT NULL AND c.role NOT IN ({roles}) THEN %s END) "
+        f"WHERE c.id IN ({ids.sql}) AND trim(c.email) <> ''"
+    )
+    params = [
+        audience_key,
+        *(value for role, key in ROLE_AUDIENCES.items() for value in (role, key)),
+        *ROLE_AUDIENCES,
+        None if audience_key else "allies",
+        *ids.params,
+    ]
+    return sql, params
 
 
 def contacts_subscribe(*, contact_ids: Iterable[int], audience_key: str | None = None) -> int:
     """Put imported partner-network contacts on an audience, and candidates and party leaders also on the audience
     their role implies (a party leader imported with a candidate list gets the party leaders' email too).
 
-    They are contacted on the legal basis recorded with the contact, so no opt-in is asked; an earlier
-    unsubscription from that audience is kept. In bulk: a fixed number of queries per 5,000 contacts, so the
-    import that calls it is complete when it returns. Returns the number of subscriptions added.
+    They are contacted on the legal basis recorded with the contact, so no opt-in is asked. An address that is
+    already a subscriber stays one (confirmed, and linked to the contact, when it was not yet); an earlier
+    unsubscription from an audience is kept. Three set-based statements per 10,000 contacts (subscribers, those
+    already there, subscriptions), so that the import that calls it is complete when it returns; a subscriber or a
+    subscription that someone else writes meanwhile is skipped, not an error. Returns the number of subscriptions
+    added.
     """
-    audiences = {audience.key: audience for audience in Audience.objects.all()}
     now = timezone.now()
+    wording_cases = " ".join("WHEN %s THEN %s" for _basis in LegalBasis.values)
+    wording_params = [
+        value
+        for basis, label in LegalBasis.choices
+        for value in (basis, _("Grondslag: %(basis)s") % {"basis": label})
+    ]
+    subscribers = Subscriber._meta.db_table
     added = 0
-    ids = list(dict.fromkeys(contact_ids))
-    wording = {basis: _("Grondslag: %(basis)s") % {"basis": label} for basis, label in LegalBasis.choices}
-    for chunk in _chunks(ids):
-        wanted: dict[str, tuple[Contact, list[Audience]]] = {}
-        for contact in Contact.objects.filter(pk__in=chunk).only(
-            "pk", "email", "name", "role", "organisation_id", "legal_basis"
-        ):
-            keys = [audience_key, ROLE_AUDIENCES.get(contact.role)]
-            if not any(keys) and contact.organisation_id:
-                keys = ["allies"]
-            targets = [audiences[key] for key in dict.fromkeys(keys) if key in audiences]
-            email = normalise_email(contact.email)
-            if targets and email:
-                wanted[email] = (contact, targets)
-        if not wanted:
-            continue
-        existing = {s.email: s for s in Subscriber.objects.filter(email__in=list(wanted))}
-        Subscriber.objects.bulk_create(
-            [
-                Subscriber(
-                    email=email,
-                    name=contact.name[:120],
-                    source=SubscriberSource.IMPORT,
-                    confirmed_at=now,
-                    consent_wording=wording.get(contact.legal_basis, ""),
-                    consent_at=now,
-                    contact_id=contact.pk,
-                )
-                for email, (contact, _targets) in wanted.items()
-                if email not in existing
-            ],
-            batch_size=1000,
+    for chunk in bulk.chunks(list(dict.fromkeys(contact_ids))):
+        memberships, params = _memberships_sql(contact_ids=list(chunk), audience_key=audience_key or None)
+        people = f"(SELECT DISTINCT contact_id, email, name, legal_basis FROM ({memberships}) AS m) AS p"  # noqa: S608
+        bulk.insert_select(
+            Subscriber,
+            select={
+                "email": "p.email",
+                "name": "substr(p.name, 1, 120)",
+                "consent_wording": f"CASE p.legal_basis {wording_cases} ELSE '' END",
+                "contact": "p.contact_id",
+            },
+            source=f"FROM {people} WHERE 1 = 1",
+            params=[*wording_params, *params],
+            constants={
+                "source": SubscriberSource.IMPORT,
+                "confirmed_at": now,
+                "consent_at": now,
+                "created_at": now,
+                "updated_at": now,
+            },
             ignore_conflicts=True,
         )
-        adopted = []
-        for email, subscriber in existing.items():
-            contact = wanted[email][0]
-            if subscriber.contact_id is None or subscriber.confirmed_at is None:
-                subscriber.contact_id = subscriber.contact_id or contact.pk
-                subscriber.confirmed_at = subscriber.confirmed_at or now
-                subscriber.name = subscriber.name or contact.name[:120]
-                subscriber.updated_at = now
-                adopted.append(subscriber)
-        Subscriber.objects.bulk_update(
-            adopted, ["contact", "confirmed_at", "name", "updated_at"], batch_size=1000
+        with (
+            connection.cursor() as cursor
+        ):  # addresses that were subscribers already: confirmed, linked, named
+            cursor.execute(
+                f"UPDATE {subscribers} SET "  # noqa: S608 - table names
+                f"contact_id = COALESCE({subscribers}.contact_id, p.contact_id), "
+                f"confirmed_at = COALESCE({subscribers}.confirmed_at, %s), "
+                f"name = CASE WHEN {subscribers}.name = '' THEN substr(p.name, 1, 120) "
+                f"ELSE {subscribers}.name END, "
+                f"updated_at = %s FROM {people} WHERE {subscribers}.email = p.email "
+                f"AND ({subscribers}.contact_id IS NULL OR {subscribers}.confirmed_at IS NULL)",
+                [*[connection.ops.adapt_datetimefield_value(now)] * 2, *params],
+            )
+        count, _rows = bulk.insert_select(
+            Subscription,
+            select={"subscriber": "s.id", "audience": "m.audience_id"},
+            source=f"FROM ({memberships}) AS m JOIN {subscribers} s ON s.email = m.email WHERE 1 = 1",
+            params=params,
+            constants={"created_at": now},
+            ignore_conflicts=True,
         )
-        subscriber_ids = dict(Subscriber.objects.filter(email__in=list(wanted)).values_list("email", "pk"))
-        pairs = {
-            (subscriber_ids[email], audience.pk)
-            for email, (_contact, targets) in wanted.items()
-            if email in subscriber_ids
-            for audience in targets
-        }
-        present = set(
-            Subscription.objects.filter(
-                subscriber_id__in=list(subscriber_ids.values()), audience_id__in={a for _s, a in pairs}
-            ).values_list("subscriber_id", "audience_id")
-        )
-        new = [Subscription(subscriber_id=s, audience_id=a, created_at=now) for s, a in pairs - present]
-        Subscription.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
-        added += len(new)
+        added += count
     return added
 
 

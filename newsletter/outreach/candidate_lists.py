@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pages.cache import invalidate_public_pages
+from supporters import bulk
 from supporters.models import Contact, ContactRole, OrganisationKind
 from supporters.services.contacts import contact_upsert, organisation_for_name
 from supporters.signals import contacts_imported
@@ -213,14 +214,13 @@ def candidate_contacts_link(
     if election is not None:
         candidates = candidates.filter(party_list__election=election)
     if contact_ids is not None:
-        contacts = contacts.filter(pk__in=list(contact_ids))
+        contacts = contacts.filter(pk__in=bulk.values_subquery(list(contact_ids), field=Contact._meta.pk))
     by_place, by_name = {}, {}
     for contact in contacts:
         if contact.position:
             by_place[(contact.organisation_id, contact.position)] = contact
         by_name[(contact.organisation_id, contact.name.casefold())] = contact
-    linked = 0
-    taken: set[int] = set()
+    links: dict[int, int] = {}  # contact → candidate
     for candidate in candidates:
         org = candidate.party_list.organisation_id
         contact = by_place.get((org, candidate.position))
@@ -228,12 +228,13 @@ def candidate_contacts_link(
             contact = by_name.get((org, candidate.name.casefold())) or by_name.get(
                 (org, candidate.full_name.casefold())
             )
-        if contact is None or contact.pk in taken:
-            continue
-        taken.add(contact.pk)
-        Candidate.objects.filter(pk=candidate.pk).update(contact=contact)
-        linked += 1
-    return linked
+        if contact is not None:
+            links.setdefault(contact.pk, candidate.pk)
+    pairs = [(candidate, contact) for contact, candidate in links.items()]
+    # Also inside an import's transaction: a fixed number of queries, not one per candidate.
+    for chunk in bulk.chunks(pairs):
+        bulk.rows_update(Candidate, fields=["contact"], rows=chunk)
+    return len(pairs)
 
 
 def candidate_address_set(*, candidate: Candidate, email: str) -> Contact:
