@@ -17,9 +17,10 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import mailings, preview
+from .deliverability import report_chart
 from .forms import PreviewForm, TestSendForm
 from .models import Delivery, DeliveryStatus, Mailing, MailingStatus
-from .selectors import mailing_archive, status_counts, uncertain_batches
+from .selectors import mailing_archive, mailing_delivery_report, status_counts, uncertain_batches
 
 DONE_STATUSES = (
     DeliveryStatus.SENT,
@@ -76,7 +77,8 @@ class MailingIndexView(NewsletterAdminView):
 
 
 class MailingDetailView(NewsletterAdminView):
-    """One mailing: counts by status, progress, pause/resume/cancel, the uncertain decision, the recipients."""
+    """One mailing: counts by status, progress, pause/resume/cancel, the delivery report, the uncertain decision,
+    the recipients."""
 
     template_name = "newsletter/admin/mailing_detail.html"
 
@@ -96,9 +98,12 @@ class MailingDetailView(NewsletterAdminView):
         if status_filter in DeliveryStatus.values:
             deliveries = deliveries.filter(status=status_filter)
         page = Paginator(deliveries, 50).get_page(self.request.GET.get("p"))
+        report = mailing_delivery_report(mailing_id=self.mailing.pk)
         context.update(
             {
                 "mailing": self.mailing,
+                "report": report,
+                "chart": report_chart(report),
                 "counts": [(value, label, counts[value]) for value, label in DeliveryStatus.choices],
                 "total": total,
                 "done": sum(counts[s] for s in DONE_STATUSES),

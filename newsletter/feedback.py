@@ -12,7 +12,7 @@ from django_q.tasks import async_task
 
 from . import ledger
 from .conf import newsletter_setting
-from .models import Delivery, DeliveryStatus, Subscriber, SuppressionReason, TrackingEvent
+from .models import SOFT_BOUNCE, Delivery, DeliveryStatus, Subscriber, SuppressionReason, TrackingEvent
 from .services import unsubscribe_all
 
 logger = logging.getLogger(__name__)
@@ -26,9 +26,8 @@ SUPPRESSING = {
 }
 
 
-# Recorded in place of anymail's "bounced" when the provider says the failure is temporary (mailbox full,
-# greylisting): anymail reports Postmark's SoftBounce and Amazon SES's Transient bounces as "bounced" too.
-SOFT_BOUNCE = "soft_bounced"
+# SOFT_BOUNCE is recorded in place of anymail's "bounced" when the provider says the failure is temporary (mailbox
+# full, greylisting): anymail reports Postmark's SoftBounce and Amazon SES's Transient bounces as "bounced" too.
 _SOFT_TYPES = {"softbounce", "transient", "dnserror", "autoresponder", "undeliverable"}
 
 

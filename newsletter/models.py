@@ -297,6 +297,11 @@ class Delivery(models.Model):
         return f"{self.mailing_id}/{self.pk} ({self.status})"
 
 
+# Stored as a TrackingEvent's `event_type` in place of anymail's "bounced" when the provider says the failure is
+# temporary (see `feedback.bounce_kind`); the delivery report counts it apart from hard bounces.
+SOFT_BOUNCE = "soft_bounced"
+
+
 class TrackingEvent(models.Model):
     """A provider's report about a message (delivered, bounced, complained …), processed once per event id."""
 

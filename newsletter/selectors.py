@@ -1,14 +1,32 @@
 """Read-only queries: audience resolution (who gets a version) and what editors see of a mailing."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncHour
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from pages.models import DocumentVersion
 
+from .deliverability import EVENT_KINDS, DeliveryReport, report_lines, timeline
 from .models import (
     Audience,
     Delivery,
@@ -18,6 +36,7 @@ from .models import (
     Subscriber,
     Subscription,
     Suppression,
+    TrackingEvent,
 )
 
 
@@ -197,6 +216,82 @@ def uncertain_batches(*, mailing: Mailing) -> list[dict]:
         .order_by("last")
     )
     return [{"batch": row["batch"], "count": row["n"], "last": row["last"]} for row in rows]
+
+
+def _left_by_link(*, mailing_id: int) -> QuerySet:
+    """Ids of the mailing's deliveries whose recipient left the list the email came through after it was sent and
+    before a later email reached them, and is still off it. Our one-click link and preference page do that, and so
+    does a provider's complaint or unsubscribe, which the caller takes out. Our links name the subscriber and the
+    list, not the mailing: the time attributes the unsubscribe. One join, not a subquery per recipient."""
+    later = Delivery.objects.filter(
+        subscriber_id=OuterRef("subscriber_id"),
+        sent_at__gt=OuterRef("subscriber__deliveries__sent_at"),
+        sent_at__lte=OuterRef("unsubscribed_at"),
+    )
+    return (
+        Subscription.objects.filter(
+            subscriber__deliveries__mailing_id=mailing_id,
+            subscriber__deliveries__audience_id=F("audience_id"),
+            unsubscribed_at__gte=F("subscriber__deliveries__sent_at"),
+        )
+        .filter(~Exists(later))
+        .order_by()
+        .values("subscriber__deliveries__id")
+    )
+
+
+def _reported_events() -> QuerySet[TrackingEvent]:
+    """Tracking events with their report line (`kind`, "" for none) and their time (`at`: the provider's, else
+    when it reached us)."""
+    kind = Case(
+        *[When(event_type__in=types, then=Value(key)) for key, types in EVENT_KINDS.items()],
+        default=Value(""),
+        output_field=CharField(),
+    )
+    at = Coalesce("occurred_at", "received_at", output_field=DateTimeField())
+    return TrackingEvent.objects.order_by().annotate(kind=kind, at=at)
+
+
+def mailing_delivery_report(*, mailing_id: int) -> DeliveryReport:
+    """What the provider reported about one mailing, each recipient counted once per line (a replayed or repeated
+    event adds nothing), and when: two queries whatever the mailing's size, both aggregated in the database.
+
+    Sent is handed to the provider: a send time in the ledger, or any report about it (an uncertain row the
+    provider bounced). The timeline places each recipient at the first report of each line's kind.
+    """
+    deliveries = Delivery.objects.filter(mailing_id=mailing_id).order_by()
+    # Uncorrelated subqueries: the database reads this mailing's events once per line, not once per recipient.
+    events = TrackingEvent.objects.filter(delivery__mailing_id=mailing_id).order_by()
+
+    def reported(*types: str) -> Q:
+        return Q(pk__in=events.filter(event_type__in=types).values("delivery_id"))
+
+    by_provider = EVENT_KINDS["complained"] + EVENT_KINDS["unsubscribed"]
+    figures = deliveries.aggregate(
+        sent=Count("pk", filter=Q(sent_at__isnull=False) | Q(pk__in=events.values("delivery_id"))),
+        since=Min("sent_at"),
+        unsubscribed_link=Count(
+            "pk", filter=Q(pk__in=_left_by_link(mailing_id=mailing_id)) & ~reported(*by_provider)
+        ),
+        **{key: Count("pk", filter=reported(*types)) for key, types in EVENT_KINDS.items()},
+    )
+    firsts = _reported_events().filter(delivery__mailing_id=mailing_id).exclude(kind="")
+    earlier = _reported_events().filter(
+        Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lt=OuterRef("pk")),
+        delivery_id=OuterRef("delivery_id"),
+        kind=OuterRef("kind"),
+    )
+    rows = (
+        firsts.filter(~Exists(earlier))
+        .annotate(hour=TruncHour("at", tzinfo=dt.UTC))
+        .values("hour", "kind")
+        .annotate(n=Count("pk"))
+        .order_by("hour", "kind")
+    )
+    buckets, unit = timeline(
+        hourly={(row["hour"], row["kind"]): row["n"] for row in rows}, since=figures["since"]
+    )
+    return DeliveryReport(sent=figures["sent"], lines=report_lines(figures), timeline=buckets, unit=unit)
 
 
 def mailing_archive() -> QuerySet[Mailing]:

@@ -231,6 +231,20 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")
 }
+# No open or click tracking (README, "Delivery report"): each provider whose anymail backend has a per-message
+# switch is told "off", so a default in the provider's dashboard cannot add a tracking pixel or rewrite links.
+# Amazon SES has no such switch (it tracks only through a configuration set's open/click events, which we never
+# name); a global SEND_DEFAULTS would make its backend refuse every message. Top-level settings, which anymail
+# reads after ANYMAIL: the environment fills ANYMAIL.
+_NO_TRACKING = {"track_opens": False, "track_clicks": False}
+ANYMAIL_POSTMARK_SEND_DEFAULTS = _NO_TRACKING
+ANYMAIL_MAILGUN_SEND_DEFAULTS = _NO_TRACKING
+ANYMAIL_SENDGRID_SEND_DEFAULTS = _NO_TRACKING
+ANYMAIL_SPARKPOST_SEND_DEFAULTS = _NO_TRACKING
+ANYMAIL_MAILJET_SEND_DEFAULTS = _NO_TRACKING
+ANYMAIL_MAILERSEND_SEND_DEFAULTS = _NO_TRACKING
+ANYMAIL_MANDRILL_SEND_DEFAULTS = _NO_TRACKING
+ANYMAIL_UNISENDER_GO_SEND_DEFAULTS = _NO_TRACKING
 
 # Reacting by email: the provider whose inbound webhook is mounted ("postmark", "mailgun", "amazon_ses"; empty:
 # none) at /nieuwsbrief/provider/<provider>/inbound/, and the domain of the signed Reply-To addresses

@@ -1,8 +1,13 @@
-"""Builders for the newsletter tests: audiences, subscribers, published versions, and the provider stand-in."""
+"""Builders for the newsletter tests: audiences, subscribers, published versions, the provider stand-in, and the
+provider's tracking webhook with Postmark's own payloads."""
 
+import base64
+import datetime as dt
 import itertools
+import json
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from newsletter.models import (
@@ -183,3 +188,94 @@ def frozen_mailing(make_document, make_subscriber):
         return mailing
 
     return build
+
+
+TRACKING_URL = "/nieuwsbrief/provider/postmark/tracking/"
+WEBHOOK_SECRET = "webhook:geheim-123"
+
+
+@pytest.fixture
+def webhook_secret(settings):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": WEBHOOK_SECRET}
+
+
+def post_event(client, payload, auth: str | None = WEBHOOK_SECRET):
+    """POST one Postmark event to the tracking webhook, as Postmark does (basic auth, JSON)."""
+    headers = {}
+    if auth is not None:
+        headers["HTTP_AUTHORIZATION"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    # The event's task is queued when the webhook's transaction commits, as in production.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(TRACKING_URL, json.dumps(payload), content_type="application/json", **headers)
+
+
+def postmark_time(moment) -> str:
+    """A datetime as Postmark writes its timestamps (UTC, seven decimals)."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
+
+
+def postmark_bounce(
+    delivery, event_id=4323372036854775807, kind="HardBounce", at="2026-11-05T16:33:54.9070259Z"
+) -> dict:
+    """Postmark's Bounce webhook (or, with kind "SpamComplaint", its spam complaint) about one delivery."""
+    return {
+        "RecordType": "SpamComplaint" if kind == "SpamComplaint" else "Bounce",
+        "ID": event_id,
+        "Type": kind,
+        "TypeCode": {"HardBounce": 1, "SoftBounce": 4096, "SpamComplaint": 512}.get(kind, 1),
+        "Name": {"SoftBounce": "Soft bounce", "SpamComplaint": "Spam complaint"}.get(kind, "Hard bounce"),
+        "Tag": "nieuwsbrief",
+        "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+        "Metadata": {"kvm_delivery": str(delivery.pk), "anymail_id": delivery.provider_message_id},
+        "Description": "The server was unable to deliver your message (ex: unknown user, mailbox not found).",
+        "Details": "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
+        "Email": delivery.email,
+        "BouncedAt": at,
+        "Inactive": kind != "SoftBounce",
+        "MessageStream": "outbound",
+    }
+
+
+def postmark_delivered(delivery, at="2026-11-05T16:33:54.9070259Z") -> dict:
+    """Postmark's Delivery webhook (it has no event id: the same payload again is the same event)."""
+    return {
+        "RecordType": "Delivery",
+        "ServerID": 23,
+        "MessageStream": "outbound",
+        "MessageID": "00000000-0000-0000-0000-000000000000",
+        "Recipient": delivery.email,
+        "Tag": "nieuwsbrief",
+        "DeliveredAt": at,
+        "Details": "Test delivery webhook details",
+        "Metadata": {"kvm_delivery": str(delivery.pk), "anymail_id": delivery.provider_message_id},
+    }
+
+
+def postmark_unsubscribed(delivery, at="2026-11-05T16:33:54.9070259Z") -> dict:
+    """Postmark's SubscriptionChange webhook: the recipient unsubscribed through Postmark."""
+    return {
+        "RecordType": "SubscriptionChange",
+        "MessageID": "a4909a96-73e0-4e8d-8e5c-6ed5ae2d1f6b",
+        "ChangedAt": at,
+        "Recipient": delivery.email,
+        "Origin": "Recipient",
+        "SuppressSending": True,
+        "SuppressionReason": "ManualSuppression",
+        "Metadata": {"anymail_id": delivery.provider_message_id},
+    }
+
+
+@pytest.fixture
+def sent(provider, make_document, make_subscriber, webhook_secret):
+    """Two recipients, anna@ and bert@example.org, sent through the stand-in; returns {email: Delivery}."""
+    from newsletter import mailings, sending
+    from newsletter.models import Delivery
+
+    document = make_document(calls=1, activities_per_call=0)
+    make_subscriber("anna@example.org", name="Anna")
+    make_subscriber("bert@example.org", name="Bert")
+    version = PublishVersionAction(document, note="n", skip_permission_check=True).execute()
+    mailing = mailings.mailing_create(version=version, audience_keys=["residents"])
+    mailings.mailing_freeze(mailing_id=mailing.pk)
+    sending.mailing_send(mailing_id=mailing.pk)
+    return {row.email: row for row in Delivery.objects.all()}

@@ -4,7 +4,8 @@ not suppress an address, only repeated soft bounces within the configured window
 import pytest
 
 from newsletter.models import DeliveryStatus, Suppression, SuppressionReason, TrackingEvent
-from tests.newsletter.test_webhooks import bounce, post, sent, webhook_secret  # noqa: F401 - fixtures
+
+from .conftest import post_event, postmark_bounce
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_candidates_and_party_leaders_get_no_subscriber_welcome(
     assert WELCOME in soup.get_text(" ") and WELCOME in text, "a new subscriber is still welcomed"
 
 
-def test_a_soft_bounce_does_not_suppress_but_repeated_ones_do(client, sent, settings):  # noqa: F811
+def test_a_soft_bounce_does_not_suppress_but_repeated_ones_do(client, sent, settings):
     settings.KVM_NEWSLETTER = {
         **settings.KVM_NEWSLETTER,
         "SOFT_BOUNCE_LIMIT": 3,
@@ -39,18 +40,18 @@ def test_a_soft_bounce_does_not_suppress_but_repeated_ones_do(client, sent, sett
     }
     anna = sent["anna@example.org"]
     for n in (1, 2):
-        assert post(client, bounce(anna, event_id=n, kind="SoftBounce")).status_code == 200
+        assert post_event(client, postmark_bounce(anna, event_id=n, kind="SoftBounce")).status_code == 200
     anna.refresh_from_db()
     assert anna.status == DeliveryStatus.SENT, "a soft bounce does not fail the recipient"
     assert not Suppression.objects.exists(), "mailbox full twice: still on the list"
     assert set(TrackingEvent.objects.values_list("event_type", flat=True)) == {"soft_bounced"}
 
-    assert post(client, bounce(anna, event_id=3, kind="SoftBounce")).status_code == 200
+    assert post_event(client, postmark_bounce(anna, event_id=3, kind="SoftBounce")).status_code == 200
     suppression = Suppression.objects.get(email="anna@example.org")
     assert suppression.reason == SuppressionReason.BOUNCED
 
     bert = sent["bert@example.org"]
-    assert post(client, bounce(bert, event_id=4, kind="HardBounce")).status_code == 200
+    assert post_event(client, postmark_bounce(bert, event_id=4, kind="HardBounce")).status_code == 200
     assert Suppression.objects.filter(email="bert@example.org", reason=SuppressionReason.BOUNCED).exists()
 
 
