@@ -17,6 +17,11 @@ DEFAULTS: dict[str, Any] = {
     "MAX_PER_SECOND": None,
     # Send tasks started in parallel for one mailing (each claims its own batches).
     "SENDERS": 2,
+    # PostgreSQL: the senders of a mailing claim, render and encode side by side but take turns at the provider,
+    # so that however many die at once (a whole worker killed), at most one batch becomes uncertain. Off: each
+    # sender has at most one batch in the provider's hands, so a whole worker killed leaves at most SENDERS batches
+    # uncertain — and the provider calls overlap, which is most of the senders' speed (see the README's figures).
+    "ONE_HAND_OVER_AT_A_TIME": False,
     # Attempts per recipient before a transient provider error becomes "failed".
     "MAX_ATTEMPTS": 5,
     # Backoff after a transient error: BASE × 2^(attempt − 1) seconds, at most MAX.

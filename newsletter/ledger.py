@@ -9,22 +9,30 @@ The life of a Delivery row, and why a crash at any moment neither sends twice no
                                                                                 uncertain — the editor decides
 
 Claims use `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, so several senders share one mailing without waiting
-on each other; SQLite serialises writers itself (the site opens its transactions IMMEDIATE).
+on each other; SQLite serialises writers itself (the site opens its transactions IMMEDIATE). A sender has one
+batch at a time on the wire; with ONE_HAND_OVER_AT_A_TIME the senders of a mailing also take turns at the provider
+(`handing_over`), so however many die at once, at most one batch becomes uncertain.
 """
 
+import contextlib
 import datetime as dt
+import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .conf import newsletter_setting
 from .models import Delivery, DeliveryStatus, Mailing, MailingStatus, Suppression, SuppressionReason
-from .outcomes import Outcome, RecipientResult
+from .outcomes import NotHandedOver, Outcome, RecipientResult
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,21 +63,28 @@ def _lease_end(now: dt.datetime) -> dt.datetime:
     return now + dt.timedelta(seconds=newsletter_setting("CLAIM_LEASE_SECONDS"))
 
 
-def add_recipients(*, mailing_id: int, rows: QuerySet) -> int:
+def add_recipients(*, mailing_id: int, rows: QuerySet, history: QuerySet) -> int:
     """Write the frozen recipients in one INSERT … SELECT: no rows through Python, memory flat at any size.
 
-    `rows` is `selectors.mailing_recipients(...)`; an address already in the ledger is skipped (ON CONFLICT).
+    `rows` is `selectors.recipients(...)`, `history` `selectors.sent_before(...)`: each address's `since_number`
+    comes from a join to the history, read in full before the first row is written (a materialised CTE). A
+    subquery per address instead read the ledger while this statement was adding to it, and on a first mailing —
+    an empty ledger, whose statistics promise nothing to read — PostgreSQL scanned all of it per address:
+    quadratic, two minutes for 100,000. An address already in the ledger is skipped (ON CONFLICT).
     """
+    history_sql, history_params = history.query.sql_with_params()
     select, params = rows.query.sql_with_params()
     table = Delivery._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (mailing_id, subscriber_id, email, name, audience_id, since_number, "  # noqa: S608
+            f"WITH history AS MATERIALIZED ({history_sql}) "  # noqa: S608
+            f"INSERT INTO {table} (mailing_id, subscriber_id, email, name, audience_id, since_number, "
             "status, attempts, provider_message_id, last_error, updated_at) "
-            'SELECT %s, r."pk", r."email", r."name", r."audience_id", r."since_number", %s, 0, \'\', \'\', %s '
+            'SELECT %s, r."pk", r."email", r."name", r."audience_id", h."number", %s, 0, \'\', \'\', %s '
+            f'FROM ({select}) AS r LEFT JOIN history AS h ON h."email" = r."email" '
             # "WHERE 1 = 1": SQLite would otherwise read ON CONFLICT as a join condition.
-            f"FROM ({select}) AS r WHERE 1 = 1 ON CONFLICT DO NOTHING",
-            [mailing_id, DeliveryStatus.PENDING, timezone.now(), *params],
+            "WHERE 1 = 1 ON CONFLICT DO NOTHING",
+            [*history_params, mailing_id, DeliveryStatus.PENDING, timezone.now(), *params],
         )
         return cursor.rowcount
 
@@ -179,8 +194,73 @@ def release(*, batch: uuid.UUID) -> None:
     Delivery.objects.filter(batch=batch, status=DeliveryStatus.PENDING).update(claimed_until=None, batch=None)
 
 
+# The hand-over gate (PostgreSQL, with ONE_HAND_OVER_AT_A_TIME): an advisory lock per mailing, taken just before a
+# batch goes on the wire (its rows marked `sending`) and given back when its outcome is recorded. The senders of a
+# mailing claim, render and encode side by side but take turns at the provider, so however many of them die at
+# once, at most one batch was in the provider's hands and becomes uncertain. Waiting for the gate is a statement of its own: a sender killed
+# while it waits leaves its session to take the gate and end (returning it) without writing anything; had the
+# wait been part of the marking, the orphaned statement would still have marked the rows. A dead sender's gate
+# goes with its session.
+_GATE = 0x4B564D  # "KVM": the advisory locks' first key; the mailing's id is the second
+
+
+@dataclass
+class HandOver:
+    """One batch's rows on their way to the provider, between `handing_over` and `record`."""
+
+    mailing_id: int
+    batch: uuid.UUID
+    ids: list[int]
+    held: list[int] | None = None  # once marked: the ids this sender still holds
+    gate_closed: bool = False
+    gate_open: bool = False
+
+    def mark_sending(self) -> None:
+        """Take the gate and mark the rows `sending`: the transport's `on_wire`, once, just before the provider
+        is called. Stops the hand-over when a watchdog meanwhile gave some of the rows to another sender."""
+        if self.held is not None:
+            return
+        if not self.gate_closed:
+            self.gate_closed = _gate_close(self.mailing_id)
+        self.held = mark_sending(batch=self.batch, ids=self.ids)
+        if len(self.held) != len(self.ids):
+            raise NotHandedOver(f"{len(self.ids) - len(self.held)} row(s) were taken over by another sender")
+
+
+@contextmanager
+def handing_over(*, mailing_id: int, batch: uuid.UUID, ids: list[int]) -> Iterator[HandOver]:
+    """The claimed rows `ids` on their way to the provider: give the transport `mark_sending` as its `on_wire`,
+    `record` the answer inside the block. The gate is open again when the block ends."""
+    hand_over = HandOver(mailing_id=mailing_id, batch=batch, ids=ids)
+    try:
+        yield hand_over
+    finally:
+        if hand_over.gate_closed and not hand_over.gate_open:
+            _gate_open(mailing_id)
+
+
+def _gated() -> bool:
+    return connection.vendor == "postgresql" and newsletter_setting("ONE_HAND_OVER_AT_A_TIME")
+
+
+def _gate_close(mailing_id: int) -> bool:
+    if not _gated():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_GATE, mailing_id])
+    return True
+
+
+def _gate_open(mailing_id: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_GATE, mailing_id])
+    except DatabaseError:  # the session is gone, and its gate with it
+        logger.warning("Mailing %s: the hand-over gate was not opened; the session ended", mailing_id)
+
+
 def mark_sending(*, batch: uuid.UUID, ids: list[int]) -> list[int]:
-    """Mark claimed rows `sending`, just before the provider is called. Returns the ids this sender still holds."""
+    """Mark claimed rows `sending`. Returns the ids this sender still holds."""
     now = timezone.now()
     with transaction.atomic():
         updated = Delivery.objects.filter(batch=batch, id__in=ids, status=DeliveryStatus.PENDING).update(
@@ -203,11 +283,48 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(seconds, newsletter_setting("RETRY_BACKOFF_MAX_SECONDS")))
 
 
-def _record_sent(*, mine: QuerySet, batch: uuid.UUID, sent: list[RecipientResult], now: dt.datetime) -> None:
+def _record_sent(
+    *,
+    mine: QuerySet,
+    batch: uuid.UUID,
+    sent: list[RecipientResult],
+    now: dt.datetime,
+    hand_over: HandOver | None,
+) -> None:
     """Sent rows get their status and each its provider message id, in one statement: the same id for all when
-    the provider gave one for the whole call (Mailgun), else each its own (from an array on PostgreSQL)."""
+    the provider gave one for the whole call (Mailgun), else each its own. On PostgreSQL the same statement opens
+    the hand-over gate: once sent, the server commits it whatever becomes of the sender (outside a transaction;
+    inside one, the gate would open before a commit that a dying sender never sends)."""
     ids = [r.delivery_id for r in sent]
     message_ids = {r.message_id[:255] for r in sent}
+    if connection.vendor == "postgresql":
+        one_id = next(iter(message_ids)) if len(message_ids) == 1 else None
+        gate = hand_over is not None and hand_over.gate_closed and not hand_over.gate_open
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH done AS (UPDATE {Delivery._meta.db_table} AS d SET status = %s, sent_at = %s, "  # noqa: S608
+                "updated_at = %s, claimed_until = NULL, last_error = '', "
+                "provider_message_id = COALESCE(v.message_id, %s) "
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, message_id) "
+                "WHERE d.id = v.id AND d.batch = %s AND d.status = ANY(%s) RETURNING 1) "
+                "SELECT CASE WHEN %s THEN pg_advisory_unlock(%s, %s) END, (SELECT count(*) FROM done)",
+                [
+                    DeliveryStatus.SENT,
+                    now,
+                    now,
+                    one_id,
+                    ids,
+                    [] if one_id else [r.message_id[:255] for r in sent],
+                    batch,
+                    _OURS,
+                    gate,
+                    _GATE,
+                    hand_over.mailing_id if hand_over else 0,
+                ],
+            )
+        if gate:
+            hand_over.gate_open = True
+        return
     done = {
         "status": DeliveryStatus.SENT,
         "sent_at": now,
@@ -217,16 +334,8 @@ def _record_sent(*, mine: QuerySet, batch: uuid.UUID, sent: list[RecipientResult
     }
     if len(message_ids) == 1:
         mine.filter(id__in=ids).update(provider_message_id=message_ids.pop(), **done)
-    elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Delivery._meta.db_table} AS d SET status = %s, sent_at = %s, updated_at = %s, "  # noqa: S608
-                "claimed_until = NULL, last_error = '', provider_message_id = v.message_id "
-                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, message_id) "
-                "WHERE d.id = v.id AND d.batch = %s AND d.status = ANY(%s)",
-                [DeliveryStatus.SENT, now, now, ids, [r.message_id[:255] for r in sent], batch, _OURS],
-            )
-    else:
+        return
+    with transaction.atomic():
         mine.filter(id__in=ids).update(**done)
         Delivery.objects.bulk_update(
             [Delivery(id=r.delivery_id, provider_message_id=r.message_id[:255]) for r in sent],
@@ -238,16 +347,25 @@ def _record_sent(*, mine: QuerySet, batch: uuid.UUID, sent: list[RecipientResult
 _OURS = [DeliveryStatus.SENDING, DeliveryStatus.UNCERTAIN]
 
 
-def record(*, batch: uuid.UUID, results: list[RecipientResult]) -> None:
-    """Write what the provider said. Rows already marked uncertain by a watchdog still get the known outcome."""
+def record(*, batch: uuid.UUID, results: list[RecipientResult], hand_over: HandOver | None = None) -> None:
+    """Write what the provider said. Rows already marked uncertain by a watchdog still get the known outcome.
+    Given the `hand_over`, its gate opens with the write when all were sent (else when the block ends)."""
+    if hand_over is not None and hand_over.held is None:
+        # Stopped before the wire, the rows only claimed: mark them, to record them. Rows another sender took keep
+        # their new batch; this one records only its own.
+        with contextlib.suppress(NotHandedOver):
+            hand_over.mark_sending()
     now = timezone.now()
     by_outcome: dict[Outcome, list[RecipientResult]] = defaultdict(list)
     for result in results:
         by_outcome[result.outcome].append(result)
     mine = Delivery.objects.filter(batch=batch, status__in=_OURS)
+    if set(by_outcome) == {Outcome.SENT}:  # nearly always: one statement, its own transaction
+        _record_sent(mine=mine, batch=batch, sent=by_outcome[Outcome.SENT], now=now, hand_over=hand_over)
+        return
     with transaction.atomic():
         if by_outcome[Outcome.SENT]:
-            _record_sent(mine=mine, batch=batch, sent=by_outcome[Outcome.SENT], now=now)
+            _record_sent(mine=mine, batch=batch, sent=by_outcome[Outcome.SENT], now=now, hand_over=None)
         unknown = by_outcome[Outcome.UNKNOWN]
         if unknown:
             mine.filter(id__in=[r.delivery_id for r in unknown]).update(

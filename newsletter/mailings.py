@@ -21,7 +21,7 @@ from pages.models import DocumentVersion
 from . import ledger
 from .conf import newsletter_setting
 from .models import Audience, Mailing, MailingEvent, MailingStatus
-from .selectors import mailing_recipients
+from .selectors import recipients, sent_before
 
 logger = logging.getLogger(__name__)
 
@@ -114,10 +114,14 @@ def mailing_freeze(*, mailing_id: int) -> int:
         mailing = Mailing.objects.select_for_update().select_related("version").get(pk=mailing_id)
         if mailing.frozen_at is not None or mailing.status != MailingStatus.QUEUED:
             return mailing.recipient_count
-        rows = mailing_recipients(
-            audience_ids=list(mailing.audiences.values_list("pk", flat=True)), version=mailing.version
+        version = mailing.version
+        ledger.add_recipients(
+            mailing_id=mailing.pk,
+            rows=recipients(
+                audience_ids=list(mailing.audiences.values_list("pk", flat=True)), is_major=version.is_major
+            ),
+            history=sent_before(document_id=version.document_id, before=version.number),
         )
-        ledger.add_recipients(mailing_id=mailing.pk, rows=rows)
         total = mailing.deliveries.count()
         mailing.recipient_count = total
         mailing.frozen_at = timezone.now()

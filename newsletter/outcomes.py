@@ -22,3 +22,7 @@ class RecipientResult:
     outcome: Outcome
     message_id: str = ""
     error: str = ""
+
+
+class NotHandedOver(Exception):
+    """Raised by a hand-over's `on_wire` callback to stop it before anything left for the provider."""

@@ -75,12 +75,11 @@ def recipients(*, audience_ids: list[int], is_major: bool) -> QuerySet:
     )
 
 
-def last_received(*, document_id: int, before: int) -> Subquery:
-    """For the address of the outer query (OuterRef "email"): the number of the last version of this document
-    it was sent before version `before`, or NULL."""
-    return Subquery(
+def sent_before(*, document_id: int, before: int) -> QuerySet:
+    """Per address, the number of the last version of this document it was sent before version `before`: rows
+    (email, number), addresses never sent one absent."""
+    return (
         Delivery.objects.filter(
-            email=OuterRef("email"),
             status=DeliveryStatus.SENT,
             mailing__version__document_id=document_id,
             mailing__version__number__lt=before,
@@ -88,6 +87,14 @@ def last_received(*, document_id: int, before: int) -> Subquery:
         .order_by()
         .values("email")
         .annotate(number=Max("mailing__version__number"))
+    )
+
+
+def last_received(*, document_id: int, before: int) -> Subquery:
+    """`sent_before` for the address of the outer query (OuterRef "email"), or NULL."""
+    return Subquery(
+        sent_before(document_id=document_id, before=before)
+        .filter(email=OuterRef("email"))
         .values("number")[:1]
     )
 

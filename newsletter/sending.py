@@ -21,7 +21,7 @@ from .conf import newsletter_setting
 from .links import LinkBuilder
 from .mailings import SEND_TASK
 from .models import Mailing, MailingStatus
-from .outcomes import Outcome
+from .outcomes import NotHandedOver, Outcome, RecipientResult
 from .personalisers import BatchValues, personaliser_for
 from .render import Greeting, MailTemplate, RecipientContext, render_variant
 from .replies import delivery_reply_headers
@@ -200,6 +200,19 @@ class MailingSender:
             metadata={"kvm_mailing": str(self.mailing.pk)},
         )
 
+    @staticmethod
+    def deliver(
+        transport: Transport, batch: OutgoingBatch, hand_over: ledger.HandOver
+    ) -> list[RecipientResult]:
+        """Hand the batch over; the ledger's gate and marking happen once it is built and encoded, just before it
+        goes on the wire."""
+        try:
+            return transport.deliver(batch, on_wire=hand_over.mark_sending)
+        except NotHandedOver:  # this sender stalled past its lease and another took some rows: send the rest
+            held = set(hand_over.held or ())
+            batch.recipients[:] = [r for r in batch.recipients if r.delivery_id in held]
+            return transport.deliver(batch)
+
     def run(self, *, transport: Transport, deadline: float, keeper: LeaseKeeper) -> SendReport:
         mailing_id = self.mailing.pk
         throttle = Throttle(self.per_second)
@@ -233,11 +246,10 @@ class MailingSender:
                 # Wait for the rate limit while the rows are only claimed: a crash now lets them be sent later,
                 # whereas rows marked "sending" would become uncertain although nothing left.
                 throttle.before(len(rows))
-                held = set(ledger.mark_sending(batch=claim.batch, ids=[row.id for row in rows]))
-                if len(held) != len(rows):
-                    batch.recipients[:] = [r for r in batch.recipients if r.delivery_id in held]
-                results = transport.deliver(batch)
-                ledger.record(batch=claim.batch, results=results)
+                ids = [row.id for row in rows]
+                with ledger.handing_over(mailing_id=mailing_id, batch=claim.batch, ids=ids) as hand_over:
+                    results = self.deliver(transport, batch, hand_over)
+                    ledger.record(batch=claim.batch, results=results, hand_over=hand_over)
                 self.report.add(results)
         return self.report
 

@@ -53,6 +53,7 @@ class ProviderStandIn:
         self.messages: list[dict[str, Any]] = []
         self.planned: list[str] = []  # "error" / "hang" for the next calls, before any random faults
         self.in_flight = 0
+        self.max_in_flight = 0  # the most calls it has had in hand at once
         self.in_flight_since: dict[int, float] = {}  # client port → time.monotonic() its request came in
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
@@ -202,6 +203,7 @@ class StandInHandler(BaseHTTPRequestHandler):
         port = self.client_address[1]  # one request at a time per connection (HTTP/1.1 without pipelining)
         with provider.lock:
             provider.in_flight += 1
+            provider.max_in_flight = max(provider.max_in_flight, provider.in_flight)
             provider.in_flight_since[port] = time.monotonic()
         try:
             self._post(raw)

@@ -16,11 +16,13 @@ import re
 import smtplib
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import make_msgid
 from pathlib import Path
 
 import requests
+import requests.adapters
 from anymail.backends.base import AnymailBaseBackend
 from anymail.exceptions import (
     AnymailAPIError,
@@ -35,7 +37,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from .conf import newsletter_setting
-from .outcomes import Outcome, RecipientResult
+from .outcomes import NotHandedOver, Outcome, RecipientResult
 from .render import MailTemplate, RenderedEmail, markers_replaced
 
 try:  # boto3 (anymail's Amazon SES backend) is an optional extra
@@ -147,16 +149,37 @@ def _without_boto_resends(connection) -> None:
         params["config"] = params["config"].merge(once) if params.get("config") else once
 
 
+class WireHook(requests.adapters.HTTPAdapter):
+    """requests' transport adapter for an anymail backend's session: runs `before` once, when a hand-over's first
+    request is built and encoded and about to go out, so that what it does covers the network call only."""
+
+    def __init__(self):
+        super().__init__()
+        self.before: Callable[[], None] | None = None
+
+    def send(self, request, **kwargs):
+        if self.before is not None:
+            before, self.before = self.before, None
+            before()
+        return super().send(request, **kwargs)
+
+
 class Transport:
     """Hands batches to the configured email backend over one open connection (use as a context manager)."""
 
     def __init__(self, connection=None):
         self.connection = connection or get_connection()
         self.format = merge_field_format(self.connection)
+        self.wire: WireHook | None = None
         _without_boto_resends(self.connection)
 
     def __enter__(self) -> "Transport":
         self.connection.open()
+        session = getattr(self.connection, "session", None)  # anymail's requests-based backends
+        if isinstance(session, requests.Session):
+            self.wire = WireHook()
+            session.mount("https://", self.wire)
+            session.mount("http://", self.wire)
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -166,12 +189,26 @@ class Transport:
     def merges_at_provider(self) -> bool:
         return self.format is not None
 
-    def deliver(self, batch: OutgoingBatch) -> list[RecipientResult]:
+    def deliver(
+        self, batch: OutgoingBatch, *, on_wire: Callable[[], None] | None = None
+    ) -> list[RecipientResult]:
+        """Hand the batch over and say what became of each recipient. `on_wire` runs once, just before the first
+        request leaves (for backends without a requests session, such as SES's boto3 and SMTP: before the backend
+        is called); it may stop the hand-over by raising `NotHandedOver`, which propagates."""
         if not batch.recipients:
             return []
-        if self.format is not None:
-            return self._deliver_merged(batch)
-        return [self._deliver_one(batch, recipient) for recipient in batch.recipients]
+        if on_wire is not None:
+            if self.wire is not None:
+                self.wire.before = on_wire
+            else:
+                on_wire()
+        try:
+            if self.format is not None:
+                return self._deliver_merged(batch)
+            return [self._deliver_one(batch, recipient) for recipient in batch.recipients]
+        finally:
+            if self.wire is not None:
+                self.wire.before = None
 
     # -- one API call for the whole batch, merged by the provider --
 
@@ -197,6 +234,8 @@ class Transport:
         message.attach_alternative(self._esp_content(batch.template.html, is_html=True), "text/html")
         try:
             self.connection.send_messages([message])
+        except NotHandedOver:
+            raise
         except Exception as error:
             outcome, text = classify_error(error), _error_text(error, message)
             statuses = getattr(getattr(message, "anymail_status", None), "recipients", {}) or {}
@@ -250,6 +289,8 @@ class Transport:
         message.attach_alternative(fill(batch.template.html), "text/html")
         try:
             self.connection.send_messages([message])
+        except NotHandedOver:
+            raise
         except Exception as error:
             return RecipientResult(
                 recipient.delivery_id, classify_error(error), error=_error_text(error, message)

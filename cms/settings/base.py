@@ -256,6 +256,9 @@ KVM_SUPPORTERS = {"REPLY_DOMAIN": os.environ.get("REPLY_TO_DOMAIN", "").strip().
 KVM_NEWSLETTER = {
     # Recipients per second handed to the provider for one mailing; empty or 0: no limit.
     "MAX_PER_SECOND": float(os.environ.get("NEWSLETTER_MAX_PER_SECOND") or 0) or None,
+    # 1: the senders of a mailing take turns at the provider (PostgreSQL): a worker killed mid-send leaves at most
+    # one batch uncertain instead of one per sender, at the cost of the overlap of their provider calls.
+    "ONE_HAND_OVER_AT_A_TIME": os.environ.get("NEWSLETTER_ONE_HAND_OVER_AT_A_TIME", "").strip() == "1",
 }
 
 # Content-Security-Policy (django-csp). Public pages: no inline script or style, nothing from other sites.

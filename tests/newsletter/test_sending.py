@@ -2,6 +2,7 @@
 through anymail's real Postmark backend against the loopback stand-in (patched only at the network edge)."""
 
 import datetime as dt
+import threading
 from unittest import mock
 
 import pytest
@@ -14,9 +15,19 @@ from django_q.models import Schedule
 
 from newsletter import ledger, mailings, receivers, sending, watchdog
 from newsletter.mailings import mailing_freeze
-from newsletter.models import Delivery, DeliveryStatus, Mailing, MailingStatus, Suppression, SuppressionReason
+from newsletter.models import (
+    Audience,
+    Delivery,
+    DeliveryStatus,
+    Mailing,
+    MailingStatus,
+    Suppression,
+    SuppressionReason,
+)
 from newsletter.sending import mailing_send
+from newsletter.testing import ProviderStandIn
 from newsletter.transport import Transport
+from pages.actions import PublishVersionAction
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +52,64 @@ def test_one_row_per_recipient_per_mailing_is_enforced_by_the_database(frozen_ma
     mailing.save()
     mailing_freeze(mailing_id=mailing.pk)  # freezing again adds nobody twice
     assert mailing.deliveries.count() == 2
+
+
+def _plan_nodes(node, under=()):
+    """Every node of an EXPLAIN (FORMAT JSON) plan, with the names of the sub-plans (CTEs …) it sits in."""
+    under = (*under, node["Subplan Name"]) if "Subplan Name" in node else under
+    yield node, under
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child, under)
+
+
+@pytest.mark.postgres
+def test_a_first_mailing_reads_the_ledger_once_before_it_writes_to_it(make_document, make_subscriber):
+    """The freeze's `since_number` says what each address received before — in the INSERT … SELECT that fills
+    the ledger. As a subquery per address it read the ledger while the statement was adding to it, and on a first
+    mailing (an empty ledger, statistics promising nothing to read) PostgreSQL scanned all of it per address:
+    100,000 recipients took two minutes. Now the ledger is read only by the materialised CTE, before any row is
+    written; and the publish form's preview, which keeps the subquery, finds an address through an index that
+    starts with the address."""
+    if connection.vendor != "postgresql":
+        pytest.skip("A PostgreSQL plan.")
+    from newsletter.mailings import mailing_create
+    from newsletter.selectors import mailing_recipients
+
+    document = make_document(calls=1, activities_per_call=0)
+    for n in range(3):
+        make_subscriber(f"lezer{n}@example.org")
+    version = PublishVersionAction(document, note="Eerste.", skip_permission_check=True).execute()
+    mailing = mailing_create(version=version, audience_keys=["residents"])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE newsletter_delivery")
+    with CaptureQueriesContext(connection) as captured:
+        mailing_freeze(mailing_id=mailing.pk)
+    (insert,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("WITH history")]
+    audience = Audience.objects.get(key="residents")
+    preview, params = mailing_recipients(audience_ids=[audience.pk], version=version).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.relname, a.attname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+            "JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0] "
+            "WHERE x.indrelid = 'newsletter_delivery'::regclass"
+        )
+        leading = dict(cursor.fetchall())
+        cursor.execute("EXPLAIN (FORMAT JSON) " + insert)
+        freeze_plan = cursor.fetchone()[0][0]["Plan"]
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as with 100,000 rows: a few test rows read at once
+        cursor.execute("EXPLAIN (FORMAT JSON) " + preview, params)
+        preview_plan = cursor.fetchone()[0][0]["Plan"]
+
+    reads = [
+        under
+        for node, under in _plan_nodes(freeze_plan)
+        if node["Node Type"] != "ModifyTable"
+        and (node.get("Relation Name") == "newsletter_delivery" or node.get("Index Name") in leading)
+    ]
+    assert reads and all(under and under[0] == "CTE history" for under in reads), reads
+
+    indexes = {node.get("Index Name") for node, _under in _plan_nodes(preview_plan)} & set(leading)
+    assert indexes and {leading[name] for name in indexes} == {"email"}
 
 
 def test_publishing_creates_one_mailing_per_version_even_when_announced_twice(
@@ -268,8 +337,8 @@ def test_pause_and_resume(settings, provider, frozen_mailing):
     mailing = frozen_mailing(35)
     deliver = Transport.deliver
 
-    def deliver_then_pause(self, batch):
-        results = deliver(self, batch)
+    def deliver_then_pause(self, batch, **kwargs):
+        results = deliver(self, batch, **kwargs)
         mailings.mailing_pause(mailing=mailing)
         return results
 
@@ -314,12 +383,13 @@ in_a_worker = pytest.mark.django_db(transaction=True, serialized_rollback=True) 
 
 
 @in_a_worker
-def test_a_sender_in_a_worker_makes_three_queries_a_batch(settings, provider, frozen_mailing):
-    """Claim, mark sending, record: at 500 a batch, 6 queries per 1,000 recipients on PostgreSQL (on SQLite the
-    claim is a select and an update, and Postmark's per-recipient message ids a second write: 5 a batch). The
-    heartbeat and the dead man's switch are the keeper thread's, once every third of the lease, not once a
-    batch."""
-    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10}
+@pytest.mark.parametrize("one_hand_over", [False, True])
+def test_a_sender_in_a_worker_makes_three_queries_a_batch(settings, provider, frozen_mailing, one_hand_over):
+    """Claim, mark sending, record: at 500 a batch, 6 queries per 1,000 recipients on PostgreSQL, and one more a
+    batch with ONE_HAND_OVER_AT_A_TIME (waiting for the gate; recording opens it again). On SQLite, which has no
+    gate, the claim is a select and an update, and Postmark's per-recipient message ids a second write: 5 a batch. The heartbeat and the dead man's switch are the keeper
+    thread's, once every third of the lease, not once a batch."""
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10, "ONE_HAND_OVER_AT_A_TIME": one_hand_over}
 
     def queries_to_send(mailing) -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -337,8 +407,60 @@ def test_a_sender_in_a_worker_makes_three_queries_a_batch(settings, provider, fr
     three_batches = queries_to_send(frozen_mailing(30))
     people = [(f"bondgenoot{n}@example.org", f"Bondgenoot {n}") for n in range(60)]
     six_batches = queries_to_send(frozen_mailing(0, audiences=("allies",), people=people))
-    assert (six_batches - three_batches) / 3 == (3 if connection.vendor == "postgresql" else 5)
+    per_batch = (4 if one_hand_over else 3) if connection.vendor == "postgresql" else 5
+    assert (six_batches - three_batches) / 3 == per_batch
     assert provider.total == 90 and not provider.duplicates()
+
+
+@in_a_worker
+@pytest.mark.postgres
+def test_with_one_hand_over_at_a_time_the_senders_take_turns_at_the_provider(settings, frozen_mailing):
+    """With ONE_HAND_OVER_AT_A_TIME two senders claim and render side by side but take turns at the provider
+    (PostgreSQL's advisory lock per mailing), so when both die at once, at most one batch was in the provider's
+    hands. Without it their calls overlap."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The hand-over gate is PostgreSQL's; SQLite serialises its writers anyway.")
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10, "SENDERS": 2, "ONE_HAND_OVER_AT_A_TIME": True}
+    mailing = frozen_mailing(80)
+    reports = []
+
+    def sender() -> None:
+        try:
+            reports.append(mailing_send(mailing_id=mailing.pk))
+        finally:
+            connection.close()
+
+    with ProviderStandIn(latency=0.05) as slow:
+        settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+        settings.ANYMAIL = {
+            "POSTMARK_SERVER_TOKEN": "t",
+            "POSTMARK_API_URL": slow.url,
+            "POSTMARK_USE_BULK_API": True,
+        }
+        threads = [threading.Thread(target=sender) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+    assert sorted(report.batches > 0 for report in reports) == [True, True], "both senders took part"
+    assert slow.total == 80 and not slow.duplicates()
+    assert slow.max_in_flight == 1
+    others = [(f"bondgenoot{n}@example.org", f"Bondgenoot {n}") for n in range(80)]
+    side_by_side = frozen_mailing(0, audiences=("allies",), people=others)
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10, "SENDERS": 2}
+    with ProviderStandIn(latency=0.05) as slow:
+        settings.ANYMAIL = {**settings.ANYMAIL, "POSTMARK_API_URL": slow.url}
+        mailing = side_by_side
+        threads = [threading.Thread(target=sender) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert slow.total == 80 and slow.max_in_flight == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+        assert cursor.fetchone()[0] == 0, "every gate was opened again"
 
 
 @in_a_worker
@@ -363,8 +485,8 @@ def test_a_pause_stops_a_sender_in_a_worker_at_its_next_claim(settings, provider
     mailing = frozen_mailing(35)
     deliver = Transport.deliver
 
-    def deliver_then_pause(self, batch):
-        results = deliver(self, batch)
+    def deliver_then_pause(self, batch, **kwargs):
+        results = deliver(self, batch, **kwargs)
         mailings.mailing_pause(mailing=mailing)
         return results
 
@@ -421,7 +543,9 @@ def test_a_dead_senders_batches_become_uncertain_or_are_taken_over(provider, fro
     wanted = sending.MailingSender(mailing).still_wanted
     # Sender 1 died while handing its batch to the provider; sender 2 died before it got that far.
     handing_over = ledger.claim_batch(mailing_id=mailing.pk, size=10, still_wanted=wanted)
-    ledger.mark_sending(batch=handing_over.batch, ids=[row.id for row in handing_over.rows])
+    ids = [row.id for row in handing_over.rows]
+    with ledger.handing_over(mailing_id=mailing.pk, batch=handing_over.batch, ids=ids) as hand_over:
+        hand_over.mark_sending()  # on the wire; the sender died before it could record (its gate went with it)
     claimed_only = ledger.claim_batch(mailing_id=mailing.pk, size=10, still_wanted=wanted)
     long_ago = timezone.now() - dt.timedelta(hours=1)
     mailing.deliveries.exclude(claimed_until=None).update(claimed_until=long_ago)

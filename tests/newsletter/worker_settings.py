@@ -28,5 +28,6 @@ KVM_NEWSLETTER = {
     "BATCH_SIZE": int(os.environ.get("KVM_BATCH_SIZE", "100")),
     "SENDERS": 2,
     "TASK_TIME_BUDGET_SECONDS": 4,
+    "ONE_HAND_OVER_AT_A_TIME": os.environ.get("KVM_ONE_HAND_OVER") == "1",
 }
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "INFO"}}  # noqa: F405
