@@ -417,6 +417,12 @@ def suppress(*, emails: list[str], reason: str, detail: str = "") -> None:
     )
 
 
+def stale_mailing_ids() -> list[int]:
+    """Mailings with rows a dead sender was handing over (see `recover_stale`)."""
+    rows = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_until__lt=timezone.now())
+    return list(rows.order_by().values_list("mailing_id", flat=True).distinct())
+
+
 def recover_stale(*, mailing_id: int | None = None) -> int:
     """Rows whose sender died while handing them over: their outcome is unknown, so they become uncertain."""
     rows = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_until__lt=timezone.now())

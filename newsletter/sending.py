@@ -27,7 +27,7 @@ from .render import Greeting, MailTemplate, RecipientContext, render_variant
 from .replies import delivery_reply_headers
 from .selectors import still_wanted, versions_between
 from .transport import OutgoingBatch, OutgoingRecipient, Transport
-from .watchdog import watch_arm, watch_disarm
+from .watchdog import stale_recover, watch_arm, watch_disarm
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +259,7 @@ def mailing_send(*, mailing_id: int) -> SendReport:
     mailing = Mailing.objects.select_related("version__document").filter(pk=mailing_id).first()
     if mailing is None or mailing.status != MailingStatus.SENDING:
         return SendReport(stopped=True)
-    ledger.recover_stale(mailing_id=mailing_id)
+    stale_recover(mailing_id=mailing_id)
     sender = MailingSender(mailing)
     deadline = monotonic() + newsletter_setting("TASK_TIME_BUDGET_SECONDS")
     with Transport() as transport, LeaseKeeper(mailing_id) as keeper:

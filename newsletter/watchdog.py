@@ -30,14 +30,9 @@ def watch_disarm(*, mailing_id: int) -> None:
     schedule_disarm(f"newsletter-watch-{mailing_id}")
 
 
-def mailing_watch(*, mailing_id: int) -> None:
-    """Look after one sending mailing: a dead sender's hand-overs become uncertain, its other rows are sent by
-    new senders, a mailing with nothing left is finished. Each decision is noted on the mailing's page."""
-    mailing = Mailing.objects.filter(pk=mailing_id).first()
-    if mailing is None or mailing.status != MailingStatus.SENDING:
-        watch_disarm(mailing_id=mailing_id)
-        return
-    now = timezone.now()
+def stale_recover(*, mailing_id: int) -> int:
+    """A dead sender's hand-overs become uncertain, noted on the mailing's page — by whoever notices first: the
+    watchdog, or a sender starting on the mailing."""
     uncertain = ledger.recover_stale(mailing_id=mailing_id)
     if uncertain:
         mailing_note(
@@ -48,6 +43,18 @@ def mailing_watch(*, mailing_id: int) -> None:
             )
             % {"count": uncertain},
         )
+    return uncertain
+
+
+def mailing_watch(*, mailing_id: int) -> None:
+    """Look after one sending mailing: a dead sender's hand-overs become uncertain, its other rows are sent by
+    new senders, a mailing with nothing left is finished. Each decision is noted on the mailing's page."""
+    mailing = Mailing.objects.filter(pk=mailing_id).first()
+    if mailing is None or mailing.status != MailingStatus.SENDING:
+        watch_disarm(mailing_id=mailing_id)
+        return
+    now = timezone.now()
+    uncertain = stale_recover(mailing_id=mailing_id)
     if ledger.finish(mailing_id=mailing_id):
         watch_disarm(mailing_id=mailing_id)
         if uncertain:
@@ -79,4 +86,5 @@ def mailings_watch() -> None:
         async_task(LAUNCH_TASK, mailing.pk)
     for mailing_id in Mailing.objects.filter(status=MailingStatus.SENDING).values_list("pk", flat=True):
         mailing_watch(mailing_id=mailing_id)
-    ledger.recover_stale()
+    for mailing_id in ledger.stale_mailing_ids():  # paused or cancelled while a sender died
+        stale_recover(mailing_id=mailing_id)

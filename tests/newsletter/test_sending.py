@@ -562,6 +562,26 @@ def test_a_dead_senders_batches_become_uncertain_or_are_taken_over(provider, fro
     assert not provider.duplicates()
 
 
+def test_a_sender_starting_on_a_mailing_notes_a_dead_senders_hand_over(provider, frozen_mailing):
+    """Whoever notices a dead sender's hand-over first — the watchdog, or a sender whose retry came due at the same
+    moment (seen in `make prod-check`) — marks it uncertain and says so on the mailing's page."""
+    mailing = frozen_mailing(20)
+    wanted = sending.MailingSender(mailing).still_wanted
+    claim = ledger.claim_batch(mailing_id=mailing.pk, size=10, still_wanted=wanted)
+    ids = [row.id for row in claim.rows]
+    with ledger.handing_over(mailing_id=mailing.pk, batch=claim.batch, ids=ids) as hand_over:
+        hand_over.mark_sending()  # on the wire when its sender died
+    mailing.deliveries.exclude(claimed_until=None).update(
+        claimed_until=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+    mailing_send(mailing_id=mailing.pk)
+
+    assert statuses(mailing) == {DeliveryStatus.UNCERTAIN: 10, DeliveryStatus.SENT: 10}
+    notes = " ".join(mailing.events.values_list("message", flat=True))
+    assert "10 ontvanger(s) op “onzeker” gezet" in notes
+
+
 def test_a_flaky_provider_still_gets_everyone_at_most_once(settings, provider, frozen_mailing):
     settings.KVM_NEWSLETTER = {"BATCH_SIZE": 20, "RETRY_BACKOFF_SECONDS": 0, "MAX_ATTEMPTS": 5}
     settings.ANYMAIL = {**settings.ANYMAIL, "REQUESTS_TIMEOUT": 0.3}
