@@ -197,10 +197,10 @@ def release(*, batch: uuid.UUID) -> None:
 # The hand-over gate (PostgreSQL, with ONE_HAND_OVER_AT_A_TIME): an advisory lock per mailing, taken just before a
 # batch goes on the wire (its rows marked `sending`) and given back when its outcome is recorded. The senders of a
 # mailing claim, render and encode side by side but take turns at the provider, so however many of them die at
-# once, at most one batch was in the provider's hands and becomes uncertain. Waiting for the gate is a statement of its own: a sender killed
-# while it waits leaves its session to take the gate and end (returning it) without writing anything; had the
-# wait been part of the marking, the orphaned statement would still have marked the rows. A dead sender's gate
-# goes with its session.
+# once, at most one batch was in the provider's hands and becomes uncertain. Waiting for the gate is a statement
+# of its own: a sender killed while it waits leaves its session to take the gate and end (returning it) without
+# writing anything; had the wait been part of the marking, the orphaned statement would still have marked the
+# rows. A dead sender's gate goes with its session.
 _GATE = 0x4B564D  # "KVM": the advisory locks' first key; the mailing's id is the second
 
 
@@ -417,24 +417,30 @@ def suppress(*, emails: list[str], reason: str, detail: str = "") -> None:
     )
 
 
+def _stale() -> QuerySet:
+    """Rows whose sender died while handing them over: still `sending`, their lease run out."""
+    return Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_until__lt=timezone.now())
+
+
 def stale_mailing_ids() -> list[int]:
     """Mailings with rows a dead sender was handing over (see `recover_stale`)."""
-    rows = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_until__lt=timezone.now())
-    return list(rows.order_by().values_list("mailing_id", flat=True).distinct())
+    return list(_stale().order_by().values_list("mailing_id", flat=True).distinct())
 
 
-def recover_stale(*, mailing_id: int | None = None) -> int:
+def recover_stale(*, mailing_id: int) -> int:
     """Rows whose sender died while handing them over: their outcome is unknown, so they become uncertain."""
-    rows = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_until__lt=timezone.now())
-    if mailing_id is not None:
-        rows = rows.filter(mailing_id=mailing_id)
-    return rows.update(
-        status=DeliveryStatus.UNCERTAIN,
-        claimed_until=None,
-        last_error=_(
-            "De verzender stopte tijdens het overdragen aan de provider; of deze e-mail is verstuurd, is onbekend."
-        ),
-        updated_at=timezone.now(),
+    return (
+        _stale()
+        .filter(mailing_id=mailing_id)
+        .update(
+            status=DeliveryStatus.UNCERTAIN,
+            claimed_until=None,
+            last_error=_(
+                "De verzender stopte tijdens het overdragen aan de provider; of deze e-mail is verstuurd, is "
+                "onbekend."
+            ),
+            updated_at=timezone.now(),
+        )
     )
 
 

@@ -420,43 +420,40 @@ def test_with_one_hand_over_at_a_time_the_senders_take_turns_at_the_provider(set
     hands. Without it their calls overlap."""
     if connection.vendor != "postgresql":
         pytest.skip("The hand-over gate is PostgreSQL's; SQLite serialises its writers anyway.")
-    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10, "SENDERS": 2, "ONE_HAND_OVER_AT_A_TIME": True}
-    mailing = frozen_mailing(80)
     reports = []
 
-    def sender() -> None:
-        try:
-            reports.append(mailing_send(mailing_id=mailing.pk))
-        finally:
-            connection.close()
+    def two_senders(mailing) -> ProviderStandIn:
+        """Two senders on `mailing` at once, each on its own connection, to a stand-in answering in 50 ms."""
 
-    with ProviderStandIn(latency=0.05) as slow:
-        settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
-        settings.ANYMAIL = {
-            "POSTMARK_SERVER_TOKEN": "t",
-            "POSTMARK_API_URL": slow.url,
-            "POSTMARK_USE_BULK_API": True,
-        }
-        threads = [threading.Thread(target=sender) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        def sender() -> None:
+            try:
+                reports.append(mailing_send(mailing_id=mailing.pk))
+            finally:
+                connection.close()
 
+        with ProviderStandIn(latency=0.05) as slow:
+            settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+            settings.ANYMAIL = {
+                "POSTMARK_SERVER_TOKEN": "t",
+                "POSTMARK_API_URL": slow.url,
+                "POSTMARK_USE_BULK_API": True,
+            }
+            threads = [threading.Thread(target=sender) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        return slow
+
+    settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10, "SENDERS": 2, "ONE_HAND_OVER_AT_A_TIME": True}
+    slow = two_senders(frozen_mailing(80))
     assert sorted(report.batches > 0 for report in reports) == [True, True], "both senders took part"
     assert slow.total == 80 and not slow.duplicates()
     assert slow.max_in_flight == 1
     others = [(f"bondgenoot{n}@example.org", f"Bondgenoot {n}") for n in range(80)]
     side_by_side = frozen_mailing(0, audiences=("allies",), people=others)
     settings.KVM_NEWSLETTER = {"BATCH_SIZE": 10, "SENDERS": 2}
-    with ProviderStandIn(latency=0.05) as slow:
-        settings.ANYMAIL = {**settings.ANYMAIL, "POSTMARK_API_URL": slow.url}
-        mailing = side_by_side
-        threads = [threading.Thread(target=sender) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+    slow = two_senders(side_by_side)
     assert slow.total == 80 and slow.max_in_flight == 2
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
